@@ -1,0 +1,34 @@
+# Two commands for a fresh machine: `make run` starts the app, `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint serve bench screenshots desktop app clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c "import tkinter" 2>/dev/null || { echo "Tk is missing: install it with  sudo apt-get install python3-tk  and run make again."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "venv is missing: install it with  sudo apt-get install python3-venv  and run make again."; rm -rf $(VENV); exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python main.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+serve: $(STAMP)
+	$(BIN)/python main.py serve
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.server_bench
+
+clean:
+	rm -rf $(VENV) build dist screenshots .mypy_cache .ruff_cache .pytest_cache .hypothesis

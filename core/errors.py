@@ -1,0 +1,135 @@
+"""The one place that turns OSError into Mayus's own error names and plain words.
+
+Errors say who was at fault: `LocalProtocolError` is misuse by this program (sending
+before connecting, say); `NetworkError` is something the network or the peer did,
+with an `ErrorKind` the window translates and an English message for the terminal.
+"""
+
+from __future__ import annotations
+
+import enum
+import errno
+import socket
+from dataclasses import dataclass
+
+
+class ErrorKind(enum.Enum):
+    PORT_IN_USE = "port_in_use"
+    PERMISSION_DENIED = "permission_denied"
+    ADDRESS_NOT_AVAILABLE = "address_not_available"
+    CONNECTION_REFUSED = "connection_refused"
+    HOST_NOT_FOUND = "host_not_found"
+    TIMED_OUT = "timed_out"
+    CONNECTION_RESET = "connection_reset"
+    TOO_MANY_OPEN_FILES = "too_many_open_files"
+    NOT_CONNECTED = "not_connected"
+    UNEXPECTED = "unexpected"
+
+
+# English templates; {host}, {port} and {detail} are filled in. The window keeps its
+# own translations keyed by ErrorKind.value.
+MESSAGES: dict[ErrorKind, str] = {
+    ErrorKind.PORT_IN_USE: "Port {port} is already in use on {host}. Stop the other program or pick another port.",
+    ErrorKind.PERMISSION_DENIED: "Permission denied for {host}:{port}. Ports under 1024 need administrator rights; pick a port from 1024 up.",
+    ErrorKind.ADDRESS_NOT_AVAILABLE: "The address {host} does not belong to this computer.",
+    ErrorKind.CONNECTION_REFUSED: "Connection refused by {host}:{port}. Is the server running on that port?",
+    ErrorKind.HOST_NOT_FOUND: "Host {host} was not found. Check the name or use an IP address.",
+    ErrorKind.TIMED_OUT: "No answer from {host}:{port} in time (timed out).",
+    ErrorKind.CONNECTION_RESET: "The connection with {host}:{port} was reset by the other side.",
+    ErrorKind.TOO_MANY_OPEN_FILES: "Too many open connections for this system (file limit reached).",
+    ErrorKind.NOT_CONNECTED: "Not connected. Connect to a server first.",
+    ErrorKind.UNEXPECTED: "Unexpected network error with {host}:{port}: {detail}",
+}
+
+
+def describe(kind: ErrorKind, host: str = "", port: int = 0, detail: str = "") -> str:
+    """Return the plain English sentence for an error of this kind."""
+    return MESSAGES[kind].format(host=host, port=port, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorInfo:
+    """What went wrong, where, in words and as a kind the window can translate."""
+
+    kind: ErrorKind
+    host: str
+    port: int
+    detail: str = ""
+
+    @property
+    def message(self) -> str:
+        return describe(self.kind, self.host, self.port, self.detail)
+
+
+class MayusError(Exception):
+    """Base of every error Mayus raises on purpose."""
+
+
+class LocalProtocolError(MayusError):
+    """This program used the API wrongly (the peer did nothing wrong)."""
+
+
+class NetworkError(MayusError):
+    """The network or the peer failed; `info` says how, in plain words."""
+
+    def __init__(self, info: ErrorInfo) -> None:
+        super().__init__(info.message)
+        self.info = info
+
+
+_ERRNO_KINDS: dict[int, ErrorKind] = {
+    errno.EADDRINUSE: ErrorKind.PORT_IN_USE,
+    errno.EACCES: ErrorKind.PERMISSION_DENIED,
+    errno.EPERM: ErrorKind.PERMISSION_DENIED,
+    errno.EADDRNOTAVAIL: ErrorKind.ADDRESS_NOT_AVAILABLE,
+    errno.ECONNREFUSED: ErrorKind.CONNECTION_REFUSED,
+    errno.ETIMEDOUT: ErrorKind.TIMED_OUT,
+    errno.ECONNRESET: ErrorKind.CONNECTION_RESET,
+    errno.ECONNABORTED: ErrorKind.CONNECTION_RESET,
+    errno.EPIPE: ErrorKind.CONNECTION_RESET,
+    errno.EMFILE: ErrorKind.TOO_MANY_OPEN_FILES,
+    errno.ENFILE: ErrorKind.TOO_MANY_OPEN_FILES,
+}
+# Windows reports some of these under its own numbers.
+_WINERROR_KINDS: dict[int, ErrorKind] = {
+    10048: ErrorKind.PORT_IN_USE,
+    10013: ErrorKind.PERMISSION_DENIED,
+    10049: ErrorKind.ADDRESS_NOT_AVAILABLE,
+    10061: ErrorKind.CONNECTION_REFUSED,
+    10060: ErrorKind.TIMED_OUT,
+    10054: ErrorKind.CONNECTION_RESET,
+    10053: ErrorKind.CONNECTION_RESET,
+}
+
+
+def classify(exc: BaseException) -> ErrorKind:
+    """Name the kind of a socket-level exception."""
+    if isinstance(exc, socket.gaierror):
+        return ErrorKind.HOST_NOT_FOUND
+    if isinstance(exc, TimeoutError):
+        return ErrorKind.TIMED_OUT
+    if isinstance(exc, ConnectionRefusedError):
+        return ErrorKind.CONNECTION_REFUSED
+    if isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError)):
+        return ErrorKind.CONNECTION_RESET
+    if isinstance(exc, OSError):
+        winerror = getattr(exc, "winerror", None)
+        if winerror in _WINERROR_KINDS:
+            return _WINERROR_KINDS[winerror]
+        if exc.errno in _ERRNO_KINDS:
+            return _ERRNO_KINDS[exc.errno]
+        # asyncio's create_server/create_connection wrap errors of several
+        # addresses in one OSError whose message names the first errno.
+        text = str(exc).lower()
+        if "address already in use" in text:
+            return ErrorKind.PORT_IN_USE
+        if "connect call failed" in text or "refused" in text:
+            return ErrorKind.CONNECTION_REFUSED
+    return ErrorKind.UNEXPECTED
+
+
+def error_info(exc: BaseException, host: str, port: int) -> ErrorInfo:
+    """Turn an exception met while binding, connecting or talking to host:port into ErrorInfo."""
+    kind = classify(exc)
+    detail = "" if kind is not ErrorKind.UNEXPECTED else (str(exc) or type(exc).__name__)
+    return ErrorInfo(kind, host, port, detail)
