@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Sequence
 from types import FrameType
-from typing import TextIO
+from typing import TextIO, cast
 
 from core.client import UppercaseClient
 from core.defaults import DISCONNECT_GRACE_SECONDS, DISCONNECT_WORD, LineEnding
@@ -131,12 +131,13 @@ class _Session:
         """Send one message; return its reply, or Disconnected if the server closed."""
         mark = self.events.mark()
         self.client.send(text, ending)
-        return self.events.wait_for(
-            object,  # type: ignore[arg-type]
+        answer = self.events.wait_for(
+            object,
             REPLY_TIMEOUT_SECONDS,
             lambda e: isinstance(e, Disconnected) or (isinstance(e, ReplyReceived) and e.rtt is not None),
             mark,
         )
+        return cast(ReplyReceived | Disconnected, answer)
 
     def end(self, ending: LineEnding) -> Disconnected:
         mark = self.events.mark()

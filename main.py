@@ -47,7 +47,8 @@ def run_app() -> int:
     """Open the window (the gui-scripts entry point)."""
     from gui.app import run
 
-    return run()
+    exit_code: int = run()
+    return exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

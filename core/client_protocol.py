@@ -24,7 +24,7 @@ class Reply:
 
 
 class ClientSession:
-    __slots__ = ("_waiting", "_buffer", "_framed_by_lines")
+    __slots__ = ("_buffer", "_framed_by_lines", "_waiting")
 
     def __init__(self) -> None:
         self._waiting: deque[tuple[float, bool]] = deque()  # (sent at, expects a LF)

@@ -18,8 +18,9 @@ DISCONNECT_HOLD_SECONDS = 0.05
 
 DEFAULT_MAX_CONNECTIONS = 10_000
 DEFAULT_CONNECT_TIMEOUT = 5.0
-# How long a client waits for the server to close after sending DESCONEXION.
-DISCONNECT_GRACE_SECONDS = 2.0
+# How long a client waits for the server to close after sending DESCONEXION: short
+# enough that a session with a server that never closes still ends within 2 s.
+DISCONNECT_GRACE_SECONDS = 1.5
 # How long stop() may take to close every connection and join the worker thread.
 STOP_TIMEOUT_SECONDS = 2.0
 

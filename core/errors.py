@@ -30,7 +30,9 @@ class ErrorKind(enum.Enum):
 # own translations keyed by ErrorKind.value.
 MESSAGES: dict[ErrorKind, str] = {
     ErrorKind.PORT_IN_USE: "Port {port} is already in use on {host}. Stop the other program or pick another port.",
-    ErrorKind.PERMISSION_DENIED: "Permission denied for {host}:{port}. Ports under 1024 need administrator rights; pick a port from 1024 up.",
+    ErrorKind.PERMISSION_DENIED: (
+        "Permission denied for {host}:{port}. Ports under 1024 need administrator rights; pick a port from 1024 up."
+    ),
     ErrorKind.ADDRESS_NOT_AVAILABLE: "The address {host} does not belong to this computer.",
     ErrorKind.CONNECTION_REFUSED: "Connection refused by {host}:{port}. Is the server running on that port?",
     ErrorKind.HOST_NOT_FOUND: "Host {host} was not found. Check the name or use an IP address.",

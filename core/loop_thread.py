@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -39,10 +40,8 @@ class LoopThread:
 
     def call_soon(self, fn: Callable[[], object]) -> None:
         """Run `fn` on the loop thread soon; does nothing once the loop is closed."""
-        try:
+        with contextlib.suppress(RuntimeError):  # loop already closed: nothing left to act on
             self._loop.call_soon_threadsafe(fn)
-        except RuntimeError:  # loop already closed: nothing left to act on
-            pass
 
     def stop(self, timeout: float) -> bool:
         """Stop the loop, join the thread for up to `timeout` s; True if it ended.

@@ -9,6 +9,9 @@ Rules (the README documents them for users):
   A character whose UTF-8 bytes are split over two reads is uppercased whole; bytes
   that are not valid UTF-8 come back unchanged.
 - A message is a line ending in LF, or the bytes with no LF that one read carried.
+  Once a peer has sent a LF it is taken to speak in lines, and a line answered in
+  part can no longer be DESCONEXION; a peer that never sends LF (as the original
+  client) has each read taken as a message of its own.
 - A message that is DESCONEXION (any ASCII case, surrounding spaces and line ending
   ignored) gets no reply and ends the session. A line start that could still become
   the word is held back until the next read shows it cannot, or until the caller
@@ -94,12 +97,23 @@ class UppercaseSession:
     and clear; off, nothing is kept, so the session's memory stays bounded.
     """
 
-    __slots__ = ("_upper", "_held", "_mid_line", "state", "messages_in", "messages_out", "keep_messages", "messages")
+    __slots__ = (
+        "_held",
+        "_mid_line",
+        "_speaks_lines",
+        "_upper",
+        "keep_messages",
+        "messages",
+        "messages_in",
+        "messages_out",
+        "state",
+    )
 
     def __init__(self, keep_messages: bool = False) -> None:
         self._upper = Uppercaser()
         self._held = b""  # a line start that may still become DESCONEXION
         self._mid_line = False  # bytes of the current line were already answered
+        self._speaks_lines = False  # the peer has sent a LF at least once
         self.state = SessionState.OPEN
         self.messages_in = 0
         self.messages_out = 0
@@ -162,10 +176,13 @@ class UppercaseSession:
         if self.keep_messages:
             self.messages.append(message)
 
+    def _continues_line(self) -> bool:
+        return self._mid_line and self._speaks_lines
+
     def _split_tail(self, data: bytes) -> tuple[bytes, bytes]:
         """Split off an unterminated last line that must be held back."""
         cut = data.rfind(b"\n") + 1
-        if cut == 0 and self._mid_line:
+        if cut == 0 and self._continues_line():
             return data, b""  # continues a line already answered: never the word
         tail = data[cut:]
         if tail and _could_become_word(tail):
@@ -178,6 +195,8 @@ class UppercaseSession:
         if not body:
             return b""
         lines = body.count(b"\n")
+        if lines:
+            self._speaks_lines = True
         unterminated = not body.endswith(b"\n")
         count = lines + unterminated
         self.messages_in += count
@@ -196,7 +215,7 @@ class UppercaseSession:
             if end == 0:
                 break
             line = data[start:end]
-            if not self._mid_line and is_disconnect_word(line):
+            if not self._continues_line() and is_disconnect_word(line):
                 self._count_in(line)
                 self.state = SessionState.DISCONNECT_REQUESTED
                 return b"".join(replies)
@@ -204,6 +223,7 @@ class UppercaseSession:
             self._count_in(line)
             self.messages_out += 1
             self._mid_line = False
+            self._speaks_lines = True
             start = end
         rest = data[start:]
         if rest:

@@ -302,7 +302,11 @@ class _ServerCore:
             s = conn.session
             changed.append(
                 ClientStats(
-                    conn.client_id, s.messages_in, s.messages_out, conn.bytes_in, conn.bytes_out,
+                    conn.client_id,
+                    s.messages_in,
+                    s.messages_out,
+                    conn.bytes_in,
+                    conn.bytes_out,
                     now - (now_loop - conn.last_activity),
                 )
             )

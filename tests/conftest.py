@@ -5,11 +5,16 @@ GUI-only fixtures (a real window under Xvfb) live in tests/gui/conftest.py.
 
 from __future__ import annotations
 
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -112,3 +117,125 @@ def server(make_server: Callable[..., RunningServer]) -> RunningServer:
 @pytest.fixture
 def recorder() -> EventRecorder:
     return EventRecorder()
+
+
+# --- stand-ins of the two original scripts (server.py and client.py) ----------
+
+
+class OriginalClient:
+    """Behaves like the original client.py: no newline, one recv(1024) per message."""
+
+    def __init__(self, address: tuple[str, int]) -> None:
+        self.sock = connect_raw(address)
+
+    def ask(self, text: str) -> str:
+        self.sock.sendall(text.encode("utf-8"))
+        return self.sock.recv(1024).decode("utf-8")
+
+    def say_goodbye(self) -> None:
+        """Send DESCONEXION and close at once, as the original does."""
+        self.sock.sendall(b"DESCONEXION")
+        self.sock.close()
+
+
+class OriginalServer:
+    """Behaves like the original server.py, one client at a time, on a free port.
+
+    `sessions_ended` counts connections it closed or dropped; `goodbyes` those it
+    closed because the chunk was DESCONEXION.
+    """
+
+    def __init__(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(10)
+        self.address: tuple[str, int] = self.listener.getsockname()
+        self.received: list[str] = []
+        self.goodbyes = 0
+        self.sessions_ended = threading.Semaphore(0)
+        self._thread = threading.Thread(target=self._serve, name="original-server", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return  # listener closed: stop
+            with conn:
+                while True:
+                    data = conn.recv(1024)
+                    if not data:
+                        break
+                    text = data.decode("utf-8")
+                    self.received.append(text)
+                    if text.upper() == "DESCONEXION":
+                        self.goodbyes += 1
+                        break
+                    conn.sendall(text.upper().encode("utf-8"))
+            self.sessions_ended.release()
+
+    def close(self) -> None:
+        self.listener.close()
+        self._thread.join(WAIT)
+
+
+@pytest.fixture
+def original_server() -> Iterator[OriginalServer]:
+    stand_in = OriginalServer()
+    yield stand_in
+    stand_in.close()
+
+
+# --- the headless server in its own process (for memory and CLI tests) ----------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class ServeProcess:
+    proc: subprocess.Popen[str]
+    port: int
+    first_line: str
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return ("127.0.0.1", self.port)
+
+    def rss(self) -> int:
+        import psutil
+
+        return int(psutil.Process(self.proc.pid).memory_info().rss)
+
+    def interrupt(self) -> tuple[int, str]:
+        """Ctrl+C the server; return its exit code and the rest of its output."""
+        self.proc.send_signal(signal.SIGINT)
+        out, _ = self.proc.communicate(timeout=WAIT)
+        return self.proc.returncode, out
+
+
+@pytest.fixture
+def serve_process() -> Iterator[Callable[..., ServeProcess]]:
+    """Start `python main.py serve --port 0 ARGS...`; killed at teardown if still running."""
+    procs: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> ServeProcess:
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "main.py"), "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=REPO,
+        )
+        procs.append(proc)
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        match = re.search(r"listening on [\d.]+:(\d+)", first)
+        assert match, f"unexpected first line: {first!r}"
+        return ServeProcess(proc, int(match.group(1)), first)
+
+    yield start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=WAIT)

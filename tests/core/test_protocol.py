@@ -1,0 +1,197 @@
+"""The server-side protocol, fed bytes directly: no sockets."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
+
+from core.errors import LocalProtocolError
+from core.protocol import SessionState, UppercaseSession, is_disconnect_word, uppercase_bytes
+
+
+def feed(chunks: list[bytes], pause_between: bool = False, eof: bool = True) -> tuple[bytes, UppercaseSession]:
+    session = UppercaseSession(keep_messages=True)
+    out = []
+    for chunk in chunks:
+        if session.state is not SessionState.OPEN:
+            break
+        out.append(session.receive_data(chunk))
+        if pause_between:
+            out.append(session.receive_pause())
+    if eof:
+        out.append(session.receive_eof())
+    return b"".join(out), session
+
+
+def split_at(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({min(c, len(data)) for c in cuts})
+    edges = [0, *points, len(data)]
+    return [data[a:b] for a, b in itertools.pairwise(edges)]
+
+
+def has_disconnect_line(data: bytes) -> bool:
+    return any(is_disconnect_word(line) for line in data.split(b"\n"))
+
+
+# Text made of what people send: Spanish letters, ß, newlines, CR, NUL and the
+# letters of the disconnect word, so near-misses of it are common.
+text_alphabet = st.sampled_from(list("desconxiDESCONXIñÑáéíóúüßﬁ ¿?\r\n\t\x00a"))
+texts = st.lists(text_alphabet, max_size=60).map(lambda cs: "".join(cs).encode("utf-8"))
+any_bytes = st.one_of(st.binary(max_size=80), texts, st.tuples(texts, st.binary(max_size=8)).map(lambda t: t[0] + t[1]))
+cuts = st.lists(st.integers(min_value=0, max_value=100), max_size=12)
+
+
+@settings(max_examples=400)
+@given(any_bytes, cuts)
+@example(b"\xc3a", [1])  # an unfinished character, then plain ASCII
+@example("ñandú".encode(), [1, 2, 3, 4, 5])
+@example(b"desco\nnexion", [5, 6])
+def test_reply_is_the_uppercased_input_whatever_the_split(data: bytes, points: list[int]) -> None:
+    assume(not has_disconnect_line(data))
+    reply, session = feed(split_at(data, points))
+    assert reply == uppercase_bytes(data)
+    assert session.state is SessionState.CLOSED
+
+
+@given(any_bytes, cuts)
+def test_pauses_between_reads_lose_and_duplicate_nothing(data: bytes, points: list[int]) -> None:
+    assume(b"desconexion" not in data.lower())
+    reply, _ = feed(split_at(data, points), pause_between=True)
+    assert reply == uppercase_bytes(data)
+
+
+@given(any_bytes, cuts)
+def test_messages_are_the_input_cut_into_pieces(data: bytes, points: list[int]) -> None:
+    assume(not has_disconnect_line(data))
+    _, session = feed(split_at(data, points))
+    assert b"".join(session.messages) == data
+    assert session.messages_in == len(session.messages) == session.messages_out
+
+
+@given(texts, texts, cuts)
+def test_nothing_after_the_disconnect_word_is_answered(before: bytes, after: bytes, points: list[int]) -> None:
+    assume(not has_disconnect_line(before))
+    prefix = before if not before or before.endswith(b"\n") else before + b"\n"
+    data = prefix + b"  DesConexion \r\n" + after
+    reply, session = feed(split_at(data, points))
+    assert session.state is SessionState.DISCONNECT_REQUESTED
+    assert reply == uppercase_bytes(prefix)
+
+
+def test_spanish_and_german_letters_follow_unicode_rules() -> None:
+    reply, _ = feed(["¿Qué tal, señor Núñez? ñandú straße\n".encode()])
+    assert reply.decode() == "¿QUÉ TAL, SEÑOR NÚÑEZ? ÑANDÚ STRASSE\n"
+
+
+def test_a_character_split_over_two_reads_is_uppercased_whole() -> None:
+    session = UppercaseSession()
+    enye = "ñ".encode()
+    assert session.receive_data(b"a" + enye[:1]) == b"A"
+    assert session.receive_data(enye[1:] + b"o") == "ÑO".encode()
+
+
+def test_invalid_utf8_and_nul_come_back_unchanged() -> None:
+    data = b"ab\x00\xff\xfe\xc3(\xed\xa0\x80z\n"
+    reply, _ = feed([data])
+    assert reply == b"AB\x00\xff\xfe\xc3(\xed\xa0\x80Z\n"
+
+
+def test_an_unfinished_character_at_close_comes_back_as_sent() -> None:
+    reply, _ = feed([b"x\xe2\x82"])
+    assert reply == b"X\xe2\x82"
+
+
+def test_line_endings_come_back_as_sent() -> None:
+    reply, session = feed([b"uno\r\ndos\ntres"])
+    assert reply == b"UNO\r\nDOS\nTRES"
+    assert session.messages == [b"uno\r\n", b"dos\n", b"tres"]
+
+
+def test_a_message_without_newline_is_answered_at_once() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"hola servidor") == b"HOLA SERVIDOR"
+    assert not session.holding
+
+
+@pytest.mark.parametrize(
+    "word", [b"DESCONEXION", b"desconexion", b"DesConexion", b"  DESCONEXION  ", b"DESCONEXION\r\n"]
+)
+def test_disconnect_word_in_any_case_and_padding_ends_the_session(word: bytes) -> None:
+    reply, session = feed([b"hola\n", word], eof=False)
+    assert reply == b"HOLA\n"
+    session.receive_pause()
+    assert session.state is SessionState.DISCONNECT_REQUESTED
+
+
+def test_disconnect_word_with_newline_needs_no_pause() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"desconexion\n") == b""
+    assert session.state is SessionState.DISCONNECT_REQUESTED
+
+
+def test_disconnect_word_split_over_reads_is_recognised() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"DESCO") == b""
+    assert session.holding
+    assert session.receive_data(b"NEXION") == b""
+    assert session.receive_eof() == b""
+    assert session.state is SessionState.DISCONNECT_REQUESTED
+
+
+def test_a_short_message_that_starts_like_the_word_is_answered_on_pause() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"de") == b""
+    assert session.receive_pause() == b"DE"
+    assert session.receive_data(b"sconexion\n") == b"SCONEXION\n"  # same line, already answered
+    assert session.state is SessionState.OPEN
+
+
+@pytest.mark.parametrize("text", [b"desconexiones\n", b"la desconexion\n", b"desconexion!\n", b"DESCONEXI\xc3\x93N\n"])
+def test_words_that_only_look_like_it_are_answered(text: bytes) -> None:
+    reply, session = feed([text], eof=False)
+    assert reply == uppercase_bytes(text)
+    assert session.state is SessionState.OPEN
+
+
+def test_holding_is_bounded_however_long_the_padding() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b" " * 10_000) == b" " * 10_000
+    assert not session.holding
+
+
+def test_feeding_after_the_session_ended_is_a_local_error() -> None:
+    session = UppercaseSession()
+    session.receive_data(b"DESCONEXION\n")
+    with pytest.raises(LocalProtocolError):
+        session.receive_data(b"more")
+
+
+def test_counters_count_every_message_and_every_reply() -> None:
+    _, session = feed([b"a\nb\n", b"c", b"\nDESCONEXION\n"], eof=False)
+    assert session.messages_in == 5  # a, b, c (its read), \n (its read), DESCONEXION
+    assert session.messages_out == 4
+
+
+def test_messages_are_not_kept_unless_asked() -> None:
+    session = UppercaseSession()
+    session.receive_data(b"a\nb\n" * 1000)
+    assert session.messages == []
+    assert session.messages_in == 2000
+
+
+def test_a_peer_without_newlines_has_each_read_taken_as_a_message() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"hola") == b"HOLA"
+    assert session.receive_data(b"DESCONEXION") == b""
+    session.receive_pause()
+    assert session.state is SessionState.DISCONNECT_REQUESTED
+
+
+def test_a_peer_that_speaks_lines_can_split_a_line_over_reads() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"uno\nla ") == b"UNO\nLA "
+    assert session.receive_data(b"desconexion\n") == b"DESCONEXION\n"
+    assert session.state is SessionState.OPEN

@@ -1,0 +1,282 @@
+"""The uppercase server over real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from core.errors import ErrorKind, NetworkError
+from core.events import (
+    ClientConnected,
+    ClientDisconnected,
+    DisconnectReason,
+    MessageReceived,
+    ReplySent,
+    ServerError,
+    ServerStarted,
+    ServerStats,
+    ServerStopped,
+)
+from core.protocol import uppercase_bytes
+from core.recorder import EventRecorder
+from core.server import ServerConfig, UppercaseServer
+from tests.conftest import (
+    WAIT,
+    OriginalClient,
+    RunningServer,
+    connect_raw,
+    recv_exactly,
+    recv_until_closed,
+    start_server,
+    wait_until,
+    worker_threads,
+)
+
+
+def disconnected(events: EventRecorder, reason: DisconnectReason) -> ClientDisconnected:
+    return events.wait_for(ClientDisconnected, WAIT, lambda e: e.reason is reason)
+
+
+# --- the original README's two manual test cases ---------------------------------
+
+
+def test_original_client_gets_its_message_back_in_uppercase(server: RunningServer) -> None:
+    client = OriginalClient(server.address)
+    assert client.ask("hola servidor") == "HOLA SERVIDOR"
+    received = server.events.wait_for(MessageReceived, WAIT)
+    assert received.data == b"hola servidor"
+    assert client.ask("¿Qué tal, señor Núñez? ¡Olé!") == "¿QUÉ TAL, SEÑOR NÚÑEZ? ¡OLÉ!"
+
+
+def test_original_client_ends_the_session_with_desconexion(server: RunningServer) -> None:
+    client = OriginalClient(server.address)
+    assert client.ask("hola servidor") == "HOLA SERVIDOR"
+    client.sock.sendall(b"DESCONEXION")
+    assert recv_until_closed(client.sock) == b""  # closed with no reply
+    disconnected(server.events, DisconnectReason.REQUESTED)
+
+
+def test_original_client_that_closes_right_after_desconexion_is_a_requested_disconnect(server: RunningServer) -> None:
+    client = OriginalClient(server.address)
+    client.say_goodbye()
+    disconnected(server.events, DisconnectReason.REQUESTED)
+
+
+# --- wire behaviour ----------------------------------------------------------------
+
+
+def test_port_zero_reports_the_real_port(server: RunningServer) -> None:
+    started = server.events.wait_for(ServerStarted, WAIT)
+    assert started.port == server.port != 0
+    assert started.host == "127.0.0.1"
+
+
+def test_default_address_is_this_computer_only_on_port_5000() -> None:
+    config = ServerConfig()
+    assert (config.host, config.port) == ("127.0.0.1", 5000)
+
+
+def test_lines_are_answered_line_by_line_with_their_endings(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    sock.sendall(b"uno\ndos\r\ntres\n")
+    assert recv_exactly(sock, 14) == b"UNO\nDOS\r\nTRES\n"
+
+
+def test_a_character_split_over_two_sends_comes_back_whole(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    enye = "ñ".encode()
+    sock.sendall(b"a" + enye[:1])
+    assert recv_exactly(sock, 1) == b"A"
+    # Wait until the server has read the first half, so the halves arrive apart.
+    server.events.wait_for(ServerStats, WAIT, lambda e: e.bytes_in == 2)
+    sock.sendall(enye[1:] + b"\n")
+    assert recv_exactly(sock, 3) == "Ñ\n".encode()
+
+
+def test_invalid_utf8_and_nul_bytes_round_trip_byte_exact(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    data = bytes(range(256)) + b"\n"
+    sock.sendall(data)
+    assert recv_exactly(sock, len(uppercase_bytes(data))) == uppercase_bytes(data)
+
+
+def test_short_message_like_the_start_of_the_word_is_answered(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    sock.sendall(b"de")  # could still become DESCONEXION: held only briefly
+    assert recv_exactly(sock, 2) == b"DE"
+
+
+def test_desconexion_line_closes_without_reply_after_earlier_replies(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    sock.sendall(b"hola\n  desconexion \r\nignored\n")
+    assert recv_until_closed(sock) == b"HOLA\n"
+    disconnected(server.events, DisconnectReason.REQUESTED)
+
+
+def test_events_report_connect_message_reply_and_disconnect(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    sock.sendall(b"hola\n")
+    recv_exactly(sock, 5)
+    connected = server.events.wait_for(ClientConnected, WAIT)
+    assert (connected.host, connected.port) == sock.getsockname()
+    assert server.events.wait_for(MessageReceived, WAIT).data == b"hola\n"
+    assert server.events.wait_for(ReplySent, WAIT).data == b"HOLA\n"
+    sock.close()
+    gone = disconnected(server.events, DisconnectReason.CLOSED_BY_PEER)
+    assert gone.client_id == connected.client_id
+
+
+def test_a_reset_is_told_apart_from_a_close(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    sock.sendall(b"half a mess")
+    recv_exactly(sock, 11)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()  # linger 0: the kernel sends RST
+    disconnected(server.events, DisconnectReason.RESET)
+
+
+def test_half_closed_client_still_gets_every_reply(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    lines = b"".join(b"linea %d\n" % i for i in range(2000))
+    sock.sendall(lines + b"sin fin")
+    sock.shutdown(socket.SHUT_WR)
+    assert recv_until_closed(sock) == (lines + b"sin fin").upper()
+    disconnected(server.events, DisconnectReason.CLOSED_BY_PEER)
+
+
+def test_counters_stay_exact_past_the_event_cap(server: RunningServer) -> None:
+    sock = connect_raw(server.address)
+    count = 20_000  # far past the per-second cap on message events
+    sock.sendall(b"x\n" * count)
+    recv_exactly(sock, 2 * count)
+    stats = server.events.wait_for(ServerStats, WAIT, lambda e: e.messages_in == count)
+    assert stats.messages_out == count and stats.bytes_in == stats.bytes_out == 2 * count
+    assert stats.summarised_messages > 0
+    assert len(server.events.of_type(MessageReceived)) + stats.summarised_messages >= count
+    [row] = [row for row in stats.changed]
+    assert (row.messages_in, row.bytes_in) == (count, 2 * count)
+
+
+# --- many clients -------------------------------------------------------------------
+
+
+def test_a_silent_and_a_stuck_client_do_not_delay_others(server: RunningServer) -> None:
+    silent = connect_raw(server.address)
+    stuck = connect_raw(server.address)
+    stuck.setblocking(False)
+    sent = 0
+    try:
+        while True:  # send without reading until the server stops reading too
+            sent += stuck.send(b"y" * 65536)
+    except BlockingIOError:
+        pass
+    talker = connect_raw(server.address)
+    for i in range(50):
+        talker.sendall(b"ping %d\n" % i)
+        assert recv_exactly(talker, len(b"PING %d\n" % i)) == b"PING %d\n" % i
+    assert silent.fileno() >= 0 and sent > 0
+
+
+def test_each_of_many_clients_gets_its_own_replies(server: RunningServer) -> None:
+    socks = [connect_raw(server.address) for _ in range(200)]
+    for i, sock in enumerate(socks):
+        sock.sendall(b"cliente %d\n" % i)
+    for i, sock in enumerate(socks):
+        assert recv_exactly(sock, len(b"CLIENTE %d\n" % i)) == b"CLIENTE %d\n" % i
+
+
+def test_past_the_connection_limit_new_clients_are_refused_cleanly(make_server: Callable[..., RunningServer]) -> None:
+    running = make_server(max_connections=2)
+    first, second = connect_raw(running.address), connect_raw(running.address)
+    server_side = running.events
+    server_side.wait_for(ClientConnected, WAIT, lambda e: e.client_id == 2)
+    third = connect_raw(running.address)
+    assert recv_until_closed(third) == b""
+    server_side.wait_for(ServerStats, WAIT, lambda e: e.refused == 1)
+    first.sendall(b"still here\n")
+    assert recv_exactly(first, 11) == b"STILL HERE\n"
+    second.close()
+    disconnected(server_side, DisconnectReason.CLOSED_BY_PEER)
+    fourth = connect_raw(running.address)
+    fourth.sendall(b"ok\n")
+    assert recv_exactly(fourth, 3) == b"OK\n"
+
+
+def test_idle_clients_are_dropped_when_asked(make_server: Callable[..., RunningServer]) -> None:
+    running = make_server(idle_timeout=0.2)
+    sock = connect_raw(running.address)
+    assert recv_until_closed(sock) == b""
+    disconnected(running.events, DisconnectReason.IDLE_TIMEOUT)
+
+
+def test_disconnect_one_client_or_all(server: RunningServer) -> None:
+    socks = [connect_raw(server.address) for _ in range(3)]
+    server.events.wait_for(ClientConnected, WAIT, lambda e: e.client_id == 3)
+    server.server.disconnect_client(2)
+    assert recv_until_closed(socks[1]) == b""
+    assert disconnected(server.events, DisconnectReason.KICKED).client_id == 2
+    server.server.disconnect_all()
+    for sock in (socks[0], socks[2]):
+        assert recv_until_closed(sock) == b""
+    wait_until(lambda: len(server.events.of_type(ClientDisconnected)) == 3)
+
+
+# --- start and stop -------------------------------------------------------------------
+
+
+def test_port_in_use_is_a_clear_error_and_leaves_nothing_running(server: RunningServer) -> None:
+    second = UppercaseServer(ServerConfig(port=server.port), lambda e: events.append(e))
+    events: list[object] = []
+    second.start()
+    with pytest.raises(NetworkError) as caught:
+        second.wait_started()
+    assert caught.value.info.kind is ErrorKind.PORT_IN_USE
+    assert str(server.port) in str(caught.value)
+    wait_until(lambda: len([n for n in worker_threads() if n == "mayus-server"]) == 1, message="failed worker ended")
+    second.stop()
+    assert isinstance(events[0], ServerError) and isinstance(events[-1], ServerStopped)
+
+
+def test_stop_under_load_closes_everything_and_frees_the_port() -> None:
+    running = start_server(ServerConfig(port=0))
+    socks = [connect_raw(running.address) for _ in range(50)]
+    stop_flooding = threading.Event()
+
+    def flood(sock: socket.socket) -> None:
+        try:
+            while not stop_flooding.is_set():
+                sock.sendall(b"carga " * 1000 + b"\n")
+                sock.recv(65536)
+        except OSError:
+            pass
+
+    floods = [threading.Thread(target=flood, args=(s,), daemon=True) for s in socks[:10]]
+    for t in floods:
+        t.start()
+    running.events.wait_for(ServerStats, WAIT, lambda e: e.messages_in > 100)
+    running.server.stop(timeout=2.0)
+    assert not [n for n in worker_threads() if n.startswith("mayus-server")]
+    assert running.events.events[-1] == ServerStopped()
+    assert len(running.events.of_type(ClientDisconnected)) == 50
+    stop_flooding.set()
+    for t in floods:
+        t.join(WAIT)
+    again = start_server(ServerConfig(port=running.port))  # the port is free at once
+    again.server.stop()
+
+
+def test_stop_twice_is_harmless(server: RunningServer) -> None:
+    server.server.stop()
+    server.server.stop()
+    assert server.server.address is None
+
+
+def test_start_twice_is_a_local_error(server: RunningServer) -> None:
+    from core.errors import LocalProtocolError
+
+    with pytest.raises(LocalProtocolError):
+        server.server.start()

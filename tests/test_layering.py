@@ -1,0 +1,45 @@
+"""Imports go one way: main -> gui -> core (and main -> cli -> core). core never imports Tk."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+FORBIDDEN = {
+    "core": {"tkinter", "customtkinter", "gui", "cli", "main", "bench", "darkdetect", "platformdirs"},
+    "gui": {"cli", "main", "bench"},
+    "bench": {"gui", "tkinter", "customtkinter"},
+}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_imports_only_downward(package: str) -> None:
+    files = sorted((REPO / package).rglob("*.py"))
+    assert files, f"no files in {package}/"
+    offenders = {
+        str(f.relative_to(REPO)): sorted(imported_roots(f) & FORBIDDEN[package])
+        for f in files
+        if imported_roots(f) & FORBIDDEN[package]
+    }
+    assert offenders == {}
+
+
+def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text("import tkinter.ttk\nfrom customtkinter import CTk\nfrom . import local\n")
+    assert imported_roots(sample) == {"tkinter", "customtkinter"}
