@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint serve bench screenshots desktop app clean
+.PHONY: run test lint serve bench screenshots desktop undesktop app clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import tkinter" 2>/dev/null || { echo "Tk is missing: install it with  sudo apt-get install python3-tk  and run make again."; exit 1; }
@@ -30,5 +30,24 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.server_bench
 
+# Linux: a menu entry with the icon that starts this checkout (~/.local/share/applications, icons/hicolor).
+desktop: $(STAMP)
+	$(BIN)/python tools/desktop_entry.py install
+
+undesktop:
+	$(PYTHON) tools/desktop_entry.py uninstall
+
+# One file that starts the window when double-clicked: dist/mayus (dist/mayus.exe on Windows).
+app: $(STAMP)
+	$(BIN)/python tools/build_app.py
+
+# PNGs of the window (both themes, both languages) in screenshots/; under Xvfb when it is installed.
+screenshots: $(STAMP)
+	@if command -v xvfb-run >/dev/null 2>&1; then \
+		xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python -m gui.screenshots screenshots; \
+	else \
+		$(BIN)/python -m gui.screenshots screenshots; \
+	fi
+
 clean:
-	rm -rf $(VENV) build dist screenshots .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info screenshots .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -85,22 +85,23 @@ def serve(config: ServerConfig, quiet: bool, out: TextIO = sys.stdout) -> int:
         if line is not None:
             print(f"{_stamp()} {line}", file=out, flush=True)
 
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    # Ctrl+C (SIGINT) and SIGTERM only set a flag, so they can arrive at any moment,
+    # even during start-up, and still end in a clean stop.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
     server = UppercaseServer(config, on_event)
     server.start()
     try:
         server.wait_started()
     except NetworkError:
         return 1
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
     try:
         stop.wait()
-    except KeyboardInterrupt:
-        pass
     finally:
         server.stop()
     if last_stats:

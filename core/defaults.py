@@ -28,6 +28,8 @@ STOP_TIMEOUT_SECONDS = 2.0
 # (backpressure) until the client reads again.
 WRITE_HIGH_WATER = 256 * 1024
 WRITE_LOW_WATER = 64 * 1024
+# Most bytes one read of a socket takes in (asyncio's own figure).
+READ_BUFFER_BYTES = 256 * 1024
 
 # Detailed per-message events are capped per second; past the cap they are
 # summarised while the counters stay exact.

@@ -42,7 +42,8 @@ class SessionState(enum.Enum):
 
 def is_disconnect_word(message: bytes) -> bool:
     """True if a message (one line, ending included) is DESCONEXION."""
-    return message.strip(_TRAILING_BLANKS + b"\n").lower() == _WORD
+    core = message.strip(_TRAILING_BLANKS + b"\n")
+    return len(core) == len(_WORD) and core.lower() == _WORD  # the length first: long lines skip lower()
 
 
 def _could_become_word(line_start: bytes) -> bool:
@@ -70,8 +71,11 @@ class Uppercaser:
         self._pending = False  # the decoder holds the first bytes of a character
 
     def feed(self, data: bytes) -> bytes:
-        if not self._pending and data.isascii():
-            return data.upper()
+        if not self._pending:
+            if data.isascii():
+                return data.upper()
+            if data[-1] < 0x80:  # ends on a whole character: nothing to carry to the next read
+                return data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
         text = self._decoder.decode(data)
         self._pending = bool(self._decoder.getstate()[0])
         return text.upper().encode("utf-8", "surrogateescape")
@@ -136,7 +140,15 @@ class UppercaseSession:
             self._held = b""
         if not data:
             return b""
-        if _WORD in data.lower():
+        newline = data.find(b"\n")
+        if newline == len(data) - 1:  # exactly one whole line, the most common read
+            if is_disconnect_word(data):
+                return self._receive_lines(data)
+            return self._receive_plain(data, lines=1)
+        if newline < 0:  # no whole line: only a tail, which the plain path holds back if need be
+            return self._receive_plain(data, lines=0)
+        # Every spelling of the word has an x; most reads have none, and looking is cheap.
+        if (b"x" in data or b"X" in data) and _WORD in data.lower():
             return self._receive_lines(data)
         return self._receive_plain(data)
 
@@ -189,12 +201,16 @@ class UppercaseSession:
             return data[:cut], tail
         return data, b""
 
-    def _receive_plain(self, data: bytes) -> bytes:
-        """Fast path: the word appears nowhere, so only the last line can be held."""
+    def _receive_plain(self, data: bytes, lines: int | None = None) -> bytes:
+        """Fast path: no whole line is the word, so only the last line can be held.
+
+        `lines` is how many LFs `data` holds, if the caller already knows.
+        """
         body, self._held = self._split_tail(data)
         if not body:
             return b""
-        lines = body.count(b"\n")
+        if lines is None:
+            lines = body.count(b"\n")
         if lines:
             self._speaks_lines = True
         unterminated = not body.endswith(b"\n")

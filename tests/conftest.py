@@ -5,6 +5,7 @@ GUI-only fixtures (a real window under Xvfb) live in tests/gui/conftest.py.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import signal
 import socket
@@ -176,8 +177,12 @@ class OriginalServer:
             self.sessions_ended.release()
 
     def close(self) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone would not.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
         self.listener.close()
         self._thread.join(WAIT)
+        assert not self._thread.is_alive()
 
 
 @pytest.fixture

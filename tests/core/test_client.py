@@ -14,6 +14,7 @@ from core.client import ClientState, UppercaseClient
 from core.defaults import DISCONNECT_GRACE_SECONDS, LineEnding
 from core.errors import ErrorKind, LocalProtocolError
 from core.events import (
+    ClientConnected,
     ClientDisconnected,
     ClientError,
     Connected,
@@ -176,6 +177,7 @@ def test_server_closing_first_is_reported(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer
 ) -> None:
     connect(client, recorder, server.address)
+    server.events.wait_for(ClientConnected, WAIT)  # the server has it on its list
     server.server.disconnect_all()
     assert recorder.wait_for(Disconnected, WAIT).reason is DisconnectReason.CLOSED_BY_PEER
 

@@ -1,0 +1,88 @@
+"""Start a server under test as a subprocess, learn its real port, stop it and check it ended.
+
+Every server prints `... listening on HOST:PORT ...` as its first line (Mayus's
+`serve` and the reference servers alike), so `--port 0` works for all of them.
+"""
+
+from __future__ import annotations
+
+import re
+import select
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+START_TIMEOUT_SECONDS = 15.0
+STOP_TIMEOUT_SECONDS = 10.0
+_LISTENING = re.compile(r"listening on (\S+):(\d+)")
+
+# The servers the bench compares, by the name it prints.
+SERVER_COMMANDS: dict[str, list[str]] = {
+    "mayus": [sys.executable, "main.py", "serve", "--port", "0", "--quiet"],
+    "streams": [sys.executable, "-m", "bench.reference_servers", "streams", "--port", "0"],
+    "protocol": [sys.executable, "-m", "bench.reference_servers", "protocol", "--port", "0"],
+}
+
+
+class ServerFailed(RuntimeError):
+    pass
+
+
+@dataclass
+class RunningServer:
+    name: str
+    process: subprocess.Popen[str]
+    host: str
+    port: int
+    exit_code: int | None = None
+    output: list[str] = field(default_factory=list)  # what it printed after the first line
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    assert process.stdout is not None
+    readable, _, _ = select.select([process.stdout], [], [], timeout)
+    return process.stdout.readline() if readable else ""
+
+
+def stop_server(server: RunningServer, signum: int = signal.SIGINT) -> int:
+    """Send `signum`, wait for the exit, return the exit code (kill it if it hangs)."""
+    process = server.process
+    if process.poll() is None:
+        process.send_signal(signum)
+    try:
+        out, err = process.communicate(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+        server.output.append(f"(did not stop within {STOP_TIMEOUT_SECONDS:.0f} s: killed)")
+    server.output.extend(line for line in (out + err).splitlines() if line)
+    server.exit_code = process.returncode
+    return process.returncode
+
+
+@contextmanager
+def running_server(name: str, signum: int = signal.SIGINT) -> Iterator[RunningServer]:
+    """Start server `name` on a free port; stop it with `signum` on exit (see `exit_code`)."""
+    process = subprocess.Popen(
+        SERVER_COMMANDS[name], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    line = _first_line(process, START_TIMEOUT_SECONDS)
+    match = _LISTENING.search(line)
+    if match is None:
+        process.kill()
+        _, err = process.communicate()
+        raise ServerFailed(f"{name} did not start: {line.strip() or '(no output)'} {err.strip()}")
+    server = RunningServer(name, process, match.group(1), int(match.group(2)))
+    try:
+        yield server
+    finally:
+        stop_server(server, signum)

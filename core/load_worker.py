@@ -1,0 +1,370 @@
+"""One load-generator process: many client connections on one asyncio event loop.
+
+Spawn-safe: `run_worker` is the process target and takes only picklable arguments.
+It talks to the parent (core.loadgen) through a queue of reports and two events:
+`go` starts the timed phase once every worker is connected, `stop` cancels (or
+ends the hold of idle connections). Every phase is bounded in time.
+
+Each connection keeps up to `in_flight` messages outstanding, checks every reply
+byte for byte against `uppercase_bytes(message)`, and records the latency from
+the write of a message to the arrival of the last byte of its reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
+
+from core.defaults import READ_BUFFER_BYTES
+from core.latency import LatencyHistogram
+from core.protocol import uppercase_bytes
+
+# Why a connection failed; the parent reports the counts under these names.
+ERROR_KINDS = ("connect", "mismatch", "closed", "reset", "timeout")
+
+CONNECTS_AT_ONCE = 256  # keeps the server's accept queue from overflowing
+POLL_SECONDS = 0.02  # how often a waiting worker looks at the go and stop events
+TICK_SECONDS = 0.1  # time cap, reply timeouts and cancellation are checked this often
+PROGRESS_SECONDS = 0.25
+GO_WAIT_SECONDS = 30.0  # a connected worker waits this long (past its connect phase) for the others
+HOLD_LIMIT_SECONDS = 300.0  # idle connections are never held longer than this
+
+
+def raise_open_file_limit() -> None:
+    """Lift the soft limit on open files to the hard limit: 10,000 clients need 10,000 sockets."""
+    if sys.platform == "win32":
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != hard:
+        with contextlib.suppress(ValueError, OSError):  # some systems refuse RLIM_INFINITY: keep the soft one
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerJob:
+    index: int
+    host: str
+    port: int
+    clients: int
+    messages: int  # for this worker, shared out among its clients
+    in_flight: int
+    payloads: tuple[bytes, ...]  # sent in turn
+    connect_phase_seconds: float
+    connect_timeout: float
+    reply_timeout: float
+    time_cap: float
+    hold: bool  # keep the connections open after the run until `stop`
+
+
+@dataclass(slots=True)
+class WorkerOutcome:
+    index: int
+    connected: int = 0
+    completed: int = 0
+    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ERROR_KINDS, 0))
+    latency: LatencyHistogram = field(default_factory=LatencyHistogram)
+    started: float = 0.0  # time.monotonic(), the same clock in every process
+    ended: float = 0.0
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    index: int
+    connected: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    index: int
+    completed: int
+    errors: int
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    outcome: WorkerOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class Crashed:
+    index: int
+    detail: str
+
+
+Report = Ready | Progress | Done | Crashed
+
+
+class _State(enum.Enum):
+    CONNECTING = 1
+    IDLE = 2  # connected, waiting for the go
+    RUNNING = 3
+    DONE = 4
+    FAILED = 5
+
+
+class _Client(asyncio.BufferedProtocol):
+    """One connection: sends its share of messages and checks each reply as it completes.
+
+    A buffered protocol reads into one buffer the whole worker shares (the loop runs
+    one read at a time), so no read allocates a fresh 256 KiB bytes object: on Linux
+    each of those costs an mmap, an mremap and a munmap.
+    """
+
+    __slots__ = ("_budget", "_buffer", "_next", "_pending", "_run", "state", "transport")
+
+    def __init__(self, run: _Worker, budget: int, first_payload: int) -> None:
+        self._run = run
+        self._budget = budget  # messages still to send
+        self._next = first_payload
+        self._pending: deque[tuple[bytes, float]] = deque()  # (expected reply, sent at)
+        self._buffer = bytearray()
+        self.state = _State.CONNECTING
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        self.state = _State.IDLE
+
+    def start(self) -> bool:
+        """Begin sending; False if this client has nothing to send."""
+        if self.state is not _State.IDLE or self._budget == 0:
+            return False
+        self.state = _State.RUNNING
+        self._send(time.perf_counter())
+        return True
+
+    def oldest_sent_at(self) -> float | None:
+        return self._pending[0][1] if self._pending else None
+
+    def _send(self, now: float) -> None:
+        run = self._run
+        room = min(run.in_flight - len(self._pending), self._budget)
+        if room <= 0 or run.stopping:
+            return
+        payloads, expected, pending = run.payloads, run.expected, self._pending
+        index, count = self._next, len(payloads)
+        if room == 1:
+            data = payloads[index]
+            pending.append((expected[index], now))
+            index = (index + 1) % count
+        else:
+            parts = []
+            for _ in range(room):
+                parts.append(payloads[index])
+                pending.append((expected[index], now))
+                index = (index + 1) % count
+            data = b"".join(parts)
+        self._next = index
+        self._budget -= room
+        run.outcome.bytes_sent += len(data)
+        assert self.transport is not None
+        self.transport.write(data)
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._run.read_buffer
+
+    def buffer_updated(self, nbytes: int) -> None:
+        if self.state is not _State.RUNNING:
+            if self.state is _State.IDLE:
+                self.fail("mismatch")  # a reply to nothing
+            return
+        run = self._run
+        run.outcome.bytes_received += nbytes
+        buffer = self._buffer
+        buffer += run.read_buffer[:nbytes]
+        pending = self._pending
+        now = time.perf_counter()
+        record = run.outcome.latency.record
+        position = 0
+        size = len(buffer)
+        done = 0
+        while pending:
+            expected, sent_at = pending[0]
+            end = position + len(expected)
+            if end > size:
+                break
+            if not buffer.startswith(expected, position):
+                self.fail("mismatch")
+                return
+            pending.popleft()
+            record(now - sent_at)
+            position = end
+            done += 1
+        if position:
+            del buffer[:position]
+            run.outcome.completed += done
+        if buffer and not pending:
+            self.fail("mismatch")  # more bytes than the replies asked for
+            return
+        self._send(now)
+        if not pending:
+            self.state = _State.DONE
+            run.client_done()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.state in (_State.IDLE, _State.RUNNING):
+            self.fail("reset" if exc is not None else "closed")
+
+    def fail(self, kind: str) -> None:
+        """Count one error of `kind` and drop the connection."""
+        was_running = self.state is _State.RUNNING
+        if self.state in (_State.DONE, _State.FAILED):
+            return
+        self.state = _State.FAILED
+        self._run.outcome.errors[kind] += 1
+        if self.transport is not None:
+            self.transport.abort()
+        if was_running:
+            self._run.client_done()
+
+    def drop(self) -> None:
+        """Abort without counting an error (cancelled run)."""
+        if self.state is _State.RUNNING:
+            self._run.client_done()
+        self.state = _State.DONE
+        if self.transport is not None:
+            self.transport.abort()
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+
+class _Worker:
+    def __init__(self, job: WorkerJob, reports: Queue[Report], go: Event, stop: Event) -> None:
+        self.job = job
+        self._reports = reports
+        self._go = go
+        self._stop = stop
+        self.payloads = job.payloads
+        self.read_buffer = memoryview(bytearray(READ_BUFFER_BYTES))
+        self.expected = tuple(uppercase_bytes(p) for p in job.payloads)
+        self.in_flight = job.in_flight
+        self.stopping = False
+        self.outcome = WorkerOutcome(job.index)
+        self._active = 0
+        self._all_done = asyncio.Event()
+        base, extra = divmod(job.messages, job.clients)
+        self._clients = [
+            _Client(self, base + (1 if i < extra else 0), i % len(job.payloads)) for i in range(job.clients)
+        ]
+
+    def client_done(self) -> None:
+        self._active -= 1
+        if self._active == 0:
+            self.outcome.ended = time.monotonic()
+            self._all_done.set()
+
+    async def run(self) -> None:
+        await self._connect_all()
+        self.outcome.connected = sum(1 for c in self._clients if c.state is _State.IDLE)
+        self._reports.put(Ready(self.job.index, self.outcome.connected, sum(self.outcome.errors.values())))
+        deadline = time.monotonic() + self.job.connect_phase_seconds + GO_WAIT_SECONDS
+        if await self._wait_for(self._go, deadline):
+            await self._drive()
+        else:
+            self.outcome.cancelled = True
+            self.outcome.started = self.outcome.ended = time.monotonic()
+        self._reports.put(Done(self.outcome))
+        if self.job.hold and not self.outcome.cancelled:
+            await self._wait_for(self._stop, time.monotonic() + HOLD_LIMIT_SECONDS)
+        for client in self._clients:
+            client.close()
+        await asyncio.sleep(0)  # let the closes go out
+
+    async def _wait_for(self, event: Event, deadline: float) -> bool:
+        """Wait for `event`; False if `stop` came first or the deadline passed."""
+        while not event.is_set():
+            if self._stop.is_set() or time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(POLL_SECONDS)
+        return True
+
+    async def _connect_all(self) -> None:
+        loop = asyncio.get_running_loop()
+        gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
+        job = self.job
+
+        async def connect(client: _Client) -> None:
+            async with gate:
+                if self._stop.is_set():
+                    return
+                connecting = loop.create_connection(lambda: client, job.host, job.port)
+                try:
+                    await asyncio.wait_for(connecting, job.connect_timeout)
+                except (OSError, asyncio.TimeoutError):
+                    client.state = _State.FAILED
+                    self.outcome.errors["connect"] += 1
+
+        tasks = [asyncio.ensure_future(connect(c)) for c in self._clients]
+        _, late = await asyncio.wait(tasks, timeout=job.connect_phase_seconds)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
+        for client in self._clients:
+            if client.state is _State.CONNECTING:  # cancelled while connecting
+                client.state = _State.FAILED
+                self.outcome.errors["connect"] += 1
+
+    async def _drive(self) -> None:
+        outcome, job = self.outcome, self.job
+        outcome.started = time.monotonic()
+        for client in self._clients:
+            if client.state is _State.IDLE:
+                self._active += 1
+                if not client.start():
+                    self._active -= 1
+        if self._active == 0:
+            outcome.ended = time.monotonic()
+            return
+        cap_at = outcome.started + job.time_cap
+        next_progress = outcome.started + PROGRESS_SECONDS
+        while self._active > 0:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._all_done.wait(), TICK_SECONDS)
+            now = time.monotonic()
+            if self._stop.is_set():
+                outcome.cancelled = True
+                for client in self._clients:
+                    client.drop()
+                break
+            if now >= cap_at:
+                self.stopping = True  # no new messages; the outstanding ones may still complete
+            self._expire(time.perf_counter() - job.reply_timeout)
+            if now >= next_progress:
+                next_progress = now + PROGRESS_SECONDS
+                self._reports.put(Progress(job.index, outcome.completed, sum(outcome.errors.values())))
+        if not outcome.ended:
+            outcome.ended = time.monotonic()
+
+    def _expire(self, sent_before: float) -> None:
+        for client in self._clients:
+            if client.state is _State.RUNNING:
+                oldest = client.oldest_sent_at()
+                if oldest is not None and oldest < sent_before:
+                    client.fail("timeout")
+
+
+def run_worker(job: WorkerJob, reports: Queue[Report], go: Event, stop: Event) -> None:
+    """Process target: connect, wait for the go, drive the load, report, close."""
+    raise_open_file_limit()
+    try:
+        asyncio.run(_Worker(job, reports, go, stop).run())
+    except BaseException:
+        reports.put(Crashed(job.index, traceback.format_exc()))

@@ -1,0 +1,211 @@
+"""The connected clients: one Treeview row each (Tk draws only the visible rows).
+
+Changes are buffered and applied once per drained batch by `flush()`, so hundreds
+of clients coming and going cost one pass, not one redraw each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from tkinter import ttk
+from typing import Any, Literal
+
+import customtkinter as ctk
+
+from core.events import ClientConnected, ClientStats
+from gui import theme
+from gui.fonts import Fonts
+from gui.formatting import clock
+from gui.i18n import Translator
+from gui.widgets import PADDING, set_enabled
+
+COLUMNS = ("id", "address", "since", "messages", "bytes", "last")
+# Widths in pixels that fit the values (HH:MM:SS, 12,345 / 12,345); a heading may ask for more.
+_WIDTHS = {"id": 32, "address": 130, "since": 64, "messages": 64, "bytes": 96, "last": 64}
+_ADDRESS_MIN_WIDTH = 90  # the one column that gives up room when the window is narrow
+_HEADING_PADDING = 16
+
+
+def _anchor(column: str) -> Literal["e", "w"]:
+    return "e" if column in _NUMERIC else "w"
+
+
+_NUMERIC = {"id", "messages", "bytes"}
+
+
+@dataclass
+class _Row:
+    address: str
+    since: float
+    messages: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
+    last: float = 0.0
+
+
+class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
+    def __init__(
+        self,
+        master: Any,
+        tr: Translator,
+        fonts: Fonts,
+        *,
+        on_disconnect: Callable[[list[int]], None],
+        on_disconnect_all: Callable[[], None],
+    ) -> None:
+        super().__init__(master)
+        self._tr = tr
+        self._fonts = fonts
+        self._on_disconnect, self._on_disconnect_all = on_disconnect, on_disconnect_all
+        self._rows: dict[int, _Row] = {}
+        self._shown: set[int] = set()  # ids with a row in the tree
+        self._dirty: set[int] = set()  # ids whose row must be added, updated or removed
+        self.rowconfigure(1, weight=1)
+        self.columnconfigure(0, weight=1)
+
+        self.title = ctk.CTkLabel(self, font=fonts.heading, anchor="w")
+        self.title.grid(row=0, column=0, sticky="w", padx=PADDING, pady=(10, 6))
+
+        holder = ctk.CTkFrame(self, fg_color=theme.PANEL, corner_radius=0)
+        holder.grid(row=1, column=0, sticky="nsew", padx=(PADDING, 4))
+        holder.rowconfigure(0, weight=1)
+        holder.columnconfigure(0, weight=1)
+        self.tree = ttk.Treeview(holder, columns=COLUMNS, show="headings", style=theme.TREE_STYLE, height=4)
+        self._natural: dict[str, int] = dict(_WIDTHS)  # widths wanted; set by retranslate()
+        for column in COLUMNS:
+            self.tree.column(column, anchor=_anchor(column), stretch=False)  # _fit_columns sizes them
+        self.tree.grid(row=0, column=0, sticky="nsew")
+        scrollbar = ctk.CTkScrollbar(self, command=self.tree.yview)
+        scrollbar.grid(row=1, column=1, sticky="ns", padx=(0, 8))
+        self.tree.configure(yscrollcommand=scrollbar.set)
+
+        buttons = ctk.CTkFrame(self, fg_color="transparent")
+        buttons.grid(row=2, column=0, columnspan=2, sticky="w", padx=PADDING, pady=(8, 10))
+        self.disconnect_button = ctk.CTkButton(buttons, font=fonts.body, command=self._disconnect_pressed)
+        self.disconnect_all_button = ctk.CTkButton(buttons, font=fonts.body, command=self._on_disconnect_all)
+        self.disconnect_button.grid(row=0, column=0)
+        self.disconnect_all_button.grid(row=0, column=1, padx=(10, 0))
+        self.tree.bind("<<TreeviewSelect>>", lambda _e: self._update_buttons())
+        self.tree.bind("<Configure>", lambda _e: self._fit_columns())
+        self.tree.bind("<Delete>", lambda _e: self.disconnect_button.invoke())
+
+        self.retranslate()
+        self._update_buttons()
+
+    # -- events from the server (buffered) ---------------------------------------
+
+    def add_client(self, event: ClientConnected) -> None:
+        self._rows[event.client_id] = _Row(f"{event.host}:{event.port}", event.at, last=event.at)
+        self._dirty.add(event.client_id)
+
+    def remove_client(self, client_id: int) -> None:
+        if self._rows.pop(client_id, None) is not None:
+            self._dirty.add(client_id)
+
+    def update_stats(self, changed: tuple[ClientStats, ...]) -> None:
+        for stats in changed:
+            row = self._rows.get(stats.client_id)
+            if row is None:
+                continue  # already gone
+            row.messages, row.bytes_in, row.bytes_out = stats.messages_in, stats.bytes_in, stats.bytes_out
+            row.last = stats.last_activity
+            self._dirty.add(stats.client_id)
+
+    def clear(self) -> None:
+        self._dirty.update(self._rows)
+        self._rows.clear()
+
+    def flush(self) -> None:
+        """Bring the tree up to date with every change since the last flush."""
+        if not self._dirty:
+            return
+        tree = self.tree
+        gone = [client_id for client_id in self._dirty if client_id not in self._rows and client_id in self._shown]
+        if gone:
+            tree.delete(*map(str, gone))
+            self._shown.difference_update(gone)
+        for client_id in sorted(self._dirty):
+            row = self._rows.get(client_id)
+            if row is None:
+                continue
+            values = self._values(client_id, row)
+            if client_id in self._shown:
+                tree.item(str(client_id), values=values)
+            else:
+                tree.insert("", "end", iid=str(client_id), values=values)
+                self._shown.add(client_id)
+        self._dirty.clear()
+        self._update_buttons()
+
+    # -- reading -----------------------------------------------------------------
+
+    @property
+    def client_ids(self) -> list[int]:
+        return sorted(self._rows)
+
+    def shown_values(self, client_id: int) -> dict[str, str]:
+        """What the row on screen says, column by column."""
+        values = self.tree.item(str(client_id), "values")
+        return dict(zip(COLUMNS, (str(v) for v in values), strict=True))
+
+    def select(self, client_ids: list[int]) -> None:
+        self.tree.selection_set([str(client_id) for client_id in client_ids])
+        self._update_buttons()
+
+    def selected_ids(self) -> list[int]:
+        return [int(iid) for iid in self.tree.selection()]
+
+    # -- look --------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self.title.configure(text=tr("clients.title"))
+        for column in COLUMNS:
+            heading = tr(f"clients.col.{column}")
+            self.tree.heading(column, text=heading, anchor=_anchor(column))
+            fits_heading = self._fonts.table.measure(heading) + _HEADING_PADDING
+            self._natural[column] = max(_WIDTHS[column], fits_heading)
+        self._fit_columns()
+        self.disconnect_button.configure(text=tr("clients.disconnect"))
+        self.disconnect_all_button.configure(text=tr("clients.disconnect_all"))
+        self._dirty.update(self._rows)  # numbers are grouped the new language's way
+        self.flush()
+
+    def apply_theme(self, name: str) -> None:
+        row_height = self._fonts.table.metrics("linespace") + 8
+        theme.style_tree(self, name, row_height, self._fonts.table)
+
+    # -- inside ------------------------------------------------------------------
+
+    def _values(self, client_id: int, row: _Row) -> tuple[str, ...]:
+        count = self._tr.count
+        return (
+            str(client_id),
+            row.address,
+            clock(row.since),
+            count(row.messages),
+            f"{count(row.bytes_in)} / {count(row.bytes_out)}",
+            clock(row.last),
+        )
+
+    def _fit_columns(self) -> None:
+        """Fill the table's width: the address takes what is spare, or gives up what is missing."""
+        available = self.tree.winfo_width()
+        if available <= 1:  # not laid out yet
+            available = sum(self._natural.values())
+        others = sum(width for column, width in self._natural.items() if column != "address")
+        address = max(_ADDRESS_MIN_WIDTH, available - others)
+        for column, width in self._natural.items():
+            wanted = address if column == "address" else width
+            if self.tree.column(column, "width") != wanted:
+                self.tree.column(column, width=wanted, minwidth=min(wanted, _ADDRESS_MIN_WIDTH))
+
+    def _update_buttons(self) -> None:
+        set_enabled(self.disconnect_button, bool(self.tree.selection()))
+        set_enabled(self.disconnect_all_button, bool(self._shown))
+
+    def _disconnect_pressed(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._on_disconnect(ids)

@@ -1,0 +1,71 @@
+"""Carries events from worker threads to the Tk thread.
+
+Workers only `put` on a queue.SimpleQueue (thread-safe, never blocks); the Tk
+thread drains it with `after()`, a bounded batch per tick, so a flood of events
+never holds the window for long: between batches Tk handles input and redraws.
+"""
+
+from __future__ import annotations
+
+import queue
+import tkinter
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+E = TypeVar("E")
+
+# Events handled per tick at most; what is left waits for the next tick.
+BATCH_SIZE = 400
+IDLE_INTERVAL_MS = 25  # queue was empty: look again soon enough to feel instant
+BUSY_INTERVAL_MS = 1  # events left over: continue right after Tk's own work
+
+
+class EventPump(Generic[E]):
+    def __init__(
+        self,
+        widget: tkinter.Misc,
+        handle_batch: Callable[[list[E]], None],
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self._widget = widget
+        self._handle_batch = handle_batch
+        self.batch_size = batch_size
+        self._queue: queue.SimpleQueue[E] = queue.SimpleQueue()
+        self._after_id: str | None = None
+
+    def put(self, event: E) -> None:
+        """The core's callback: runs on worker threads, so it only queues."""
+        self._queue.put(event)
+
+    def pending(self) -> int:
+        return self._queue.qsize()
+
+    def drain(self, limit: int | None = None) -> int:
+        """Handle up to `limit` queued events (all if None) on this thread; returns how many."""
+        batch: list[E] = []
+        get = self._queue.get_nowait
+        while limit is None or len(batch) < limit:
+            try:
+                batch.append(get())
+            except queue.Empty:
+                break
+        if batch:
+            self._handle_batch(batch)
+        return len(batch)
+
+    def start(self) -> None:
+        if self._after_id is None:
+            self._after_id = self._widget.after(IDLE_INTERVAL_MS, self._tick)
+
+    def stop(self) -> None:
+        if self._after_id is not None:
+            self._widget.after_cancel(self._after_id)
+            self._after_id = None
+
+    def _tick(self) -> None:
+        self._after_id = None
+        try:
+            self.drain(self.batch_size)
+        finally:  # a failing handler must not stop the pump for good
+            delay = BUSY_INTERVAL_MS if not self._queue.empty() else IDLE_INTERVAL_MS
+            self._after_id = self._widget.after(delay, self._tick)

@@ -1,0 +1,71 @@
+"""The top bar: the name, what the app does, the language and theme pickers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import customtkinter as ctk
+
+from gui import theme
+from gui.fonts import Fonts
+from gui.i18n import LANGUAGES, Translator
+from gui.strings import LANGUAGE_NAMES
+
+
+class Header(ctk.CTkFrame):  # type: ignore[misc]
+    def __init__(
+        self,
+        master: Any,
+        tr: Translator,
+        fonts: Fonts,
+        *,
+        theme_name: str,
+        on_language: Callable[[str], None],
+        on_theme: Callable[[str], None],
+    ) -> None:
+        super().__init__(master, fg_color="transparent")
+        self._tr = tr
+        self._theme = theme_name
+        self._on_language, self._on_theme = on_language, on_theme
+        self.columnconfigure(1, weight=1)
+
+        self.name = ctk.CTkLabel(self, text="Mayus", font=fonts.title, anchor="w")
+        self.name.grid(row=0, column=0, sticky="w", padx=(4, 12))
+        self.subtitle = ctk.CTkLabel(self, font=fonts.body, text_color=theme.MUTED, anchor="w")
+        self.subtitle.grid(row=0, column=1, sticky="w")
+
+        self.language_label = ctk.CTkLabel(self, font=fonts.small, text_color=theme.MUTED)
+        self.language_label.grid(row=0, column=2, padx=(12, 6))
+        self.language_picker = ctk.CTkSegmentedButton(
+            self, values=[LANGUAGE_NAMES[code] for code in LANGUAGES], font=fonts.small, command=self._language_picked
+        )
+        self.language_picker.grid(row=0, column=3)
+        self.theme_label = ctk.CTkLabel(self, font=fonts.small, text_color=theme.MUTED)
+        self.theme_label.grid(row=0, column=4, padx=(16, 6))
+        self.theme_picker = ctk.CTkSegmentedButton(self, font=fonts.small, command=self._theme_picked)
+        self.theme_picker.grid(row=0, column=5, padx=(0, 4))
+        self.retranslate()
+
+    def show_theme(self, name: str) -> None:
+        self._theme = name
+        self.theme_picker.set(self._tr(f"theme.{name}"))
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self.subtitle.configure(text=tr("header.subtitle"))
+        self.language_label.configure(text=tr("header.language"))
+        self.theme_label.configure(text=tr("header.theme"))
+        self.language_picker.set(LANGUAGE_NAMES[tr.language])
+        self.theme_picker.configure(values=[tr(f"theme.{name}") for name in theme.THEMES])
+        self.show_theme(self._theme)
+
+    def _language_picked(self, label: str) -> None:
+        for code, name in LANGUAGE_NAMES.items():
+            if name == label and code != self._tr.language:
+                self._on_language(code)
+
+    def _theme_picked(self, label: str) -> None:
+        for name in theme.THEMES:
+            if self._tr(f"theme.{name}") == label and name != self._theme:
+                self._on_theme(name)

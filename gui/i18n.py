@@ -1,0 +1,92 @@
+"""The window's words in the user's language: lookup, errors, reasons, numbers."""
+
+from __future__ import annotations
+
+import locale
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+
+from core.errors import ErrorInfo
+from core.events import DisconnectReason
+from gui.strings import TABLES
+
+LANGUAGES = ("es", "en")
+FALLBACK_LANGUAGE = "en"
+# How digits are grouped in each language (12,345 / 12.345).
+_THOUSANDS = {"en": ",", "es": "."}
+
+
+class Translator:
+    """Looks up strings in the current language; the language can change at run time."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language if language in TABLES else FALLBACK_LANGUAGE
+
+    def set_language(self, language: str) -> None:
+        if language not in TABLES:
+            raise ValueError(f"unknown language {language!r}")
+        self.language = language
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = TABLES[self.language].get(key) or TABLES[FALLBACK_LANGUAGE][key]
+        return text.format(**values) if values else text
+
+    def error(self, info: ErrorInfo) -> str:
+        return self(f"error.{info.kind.value}", host=info.host, port=info.port, detail=info.detail)
+
+    def reason(self, reason: DisconnectReason) -> str:
+        return self(f"reason.{reason.value}")
+
+    def count(self, value: int) -> str:
+        return f"{value:,}".replace(",", _THOUSANDS[self.language])
+
+
+def _language_of(tag: str) -> str | None:
+    """'es_ES.UTF-8' -> 'es', 'Spanish_Spain' -> 'es', 'C' -> None (says nothing)."""
+    tag = tag.strip().lower()
+    if not tag or tag in ("c", "posix") or tag.startswith("c."):
+        return None
+    if tag.startswith(("es", "spanish")):
+        return "es"
+    return "en"
+
+
+def detect_os_language(environ: Mapping[str, str] | None = None) -> str:
+    """The OS language as 'es' or 'en'; read once at first start, when no setting exists yet."""
+    env = os.environ if environ is None else environ
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        # LANGUAGE may list several languages ("es:en"); the first one wins.
+        found = _language_of(env.get(name, "").split(":")[0])
+        if found:
+            return found
+    if environ is None:
+        found = _platform_language()
+        if found:
+            return found
+    return FALLBACK_LANGUAGE
+
+
+def _platform_language() -> str | None:
+    if sys.platform == "win32":
+        import ctypes
+
+        lang_id = ctypes.windll.kernel32.GetUserDefaultUILanguage()
+        return "es" if lang_id & 0x3FF == 0x0A else "en"  # 0x0A: the primary language id of Spanish
+    if sys.platform == "darwin":
+        # GUI apps on macOS usually start with no LANG; ask the user defaults once.
+        try:
+            out = subprocess.run(
+                ["defaults", "read", "-g", "AppleLocale"], capture_output=True, text=True, timeout=1, check=False
+            )
+            found = _language_of(out.stdout)
+            if found:
+                return found
+        except (OSError, subprocess.SubprocessError):
+            pass
+    try:
+        current = locale.getlocale()[0]
+    except ValueError:
+        current = None
+    return _language_of(current or "")

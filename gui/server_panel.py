@@ -1,0 +1,185 @@
+"""The server's controls: where to listen, Start/Stop, status and live counters."""
+
+from __future__ import annotations
+
+import enum
+import tkinter
+from collections.abc import Callable
+from typing import Any
+
+import customtkinter as ctk
+
+from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST
+from core.errors import ErrorInfo
+from core.events import ServerStats
+from gui import theme
+from gui.fonts import Fonts
+from gui.i18n import Translator
+from gui.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+
+# Port 0 asks the system for any free port; the status line then shows the real one.
+LOWEST_SERVER_PORT = 0
+
+
+class ServerState(enum.Enum):
+    STOPPED = "stopped"
+    STARTING = "starting"
+    RUNNING = "running"
+    STOPPING = "stopping"
+
+
+_COUNTERS = ("clients", "messages", "bytes_in", "bytes_out", "rate")
+
+
+class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
+    def __init__(
+        self,
+        master: Any,
+        tr: Translator,
+        fonts: Fonts,
+        *,
+        host: str,
+        port: int,
+        on_start: Callable[[str, int], None],
+        on_stop: Callable[[], None],
+    ) -> None:
+        super().__init__(master)
+        self._tr = tr
+        self._on_start, self._on_stop = on_start, on_stop
+        self.state = ServerState.STOPPED
+        self.columnconfigure(1, weight=1)
+
+        self.title = ctk.CTkLabel(self, font=fonts.heading, anchor="w")
+        self.title.grid(row=0, column=0, columnspan=3, sticky="w", padx=PADDING, pady=(10, 4))
+
+        self.listen_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
+        self.listen_label.grid(row=1, column=0, sticky="nw", padx=(PADDING, 8), pady=2)
+        self.host_var = tkinter.StringVar(self, value=host)
+        choices = ctk.CTkFrame(self, fg_color="transparent")
+        choices.grid(row=1, column=1, columnspan=2, sticky="w", pady=2)
+        self.local_choice = ctk.CTkRadioButton(
+            choices, variable=self.host_var, value=DEFAULT_HOST, font=fonts.body, command=self._host_changed
+        )
+        self.all_choice = ctk.CTkRadioButton(
+            choices, variable=self.host_var, value=ALL_INTERFACES_HOST, font=fonts.body, command=self._host_changed
+        )
+        self.local_choice.grid(row=0, column=0, sticky="w", pady=(4, 3))
+        self.all_choice.grid(row=1, column=0, sticky="w", pady=(3, 0))
+        self.warning = ctk.CTkLabel(choices, font=fonts.small, text_color=theme.WARNING, anchor="w", height=18)
+        self.warning.grid(row=2, column=0, sticky="w", padx=(28, 0))
+
+        self.port_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
+        self.port_label.grid(row=2, column=0, sticky="w", padx=(PADDING, 8), pady=(8, 4))
+        row = ctk.CTkFrame(self, fg_color="transparent")
+        row.grid(row=2, column=1, columnspan=2, sticky="w", pady=(8, 4))
+        self.port_entry = ctk.CTkEntry(row, width=90, font=fonts.body)
+        self.port_entry.insert(0, str(port))
+        self.port_entry.grid(row=0, column=0)
+        self.start_stop = ctk.CTkButton(row, width=110, font=fonts.body, command=self._start_stop_pressed)
+        self.start_stop.grid(row=0, column=1, padx=(10, 0))
+        for key in ("<Return>", "<KP_Enter>"):
+            self.port_entry.bind(key, lambda _e: self.start_stop.invoke())
+
+        self.status = StatusLine(self, fonts.body)
+        self.status.grid(row=3, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(4, 2))
+
+        tiles = ctk.CTkFrame(self, fg_color="transparent")
+        tiles.grid(row=4, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 10))
+        self.counters: dict[str, CounterTile] = {}
+        for column, name in enumerate(_COUNTERS):
+            tile = CounterTile(tiles, fonts.small, fonts.value)
+            tile.grid(row=0, column=column, sticky="w", padx=(0, 18))
+            self.counters[name] = tile
+
+        self.bind("<Configure>", lambda event: fit_wrap(self.status, int(event.width) - 2 * PADDING))
+        self.show_stopped()
+        self.retranslate()
+
+    # -- what the user typed -------------------------------------------------------
+
+    @property
+    def host(self) -> str:
+        return str(self.host_var.get())
+
+    @property
+    def port_text(self) -> str:
+        return str(self.port_entry.get())
+
+    def set_port(self, port: int) -> None:
+        replace_entry_text(self.port_entry, str(port))
+
+    # -- states --------------------------------------------------------------------
+
+    def show_starting(self, port: int) -> None:
+        self._set_state(ServerState.STARTING)
+        self.status.show(lambda: self._tr("server.status.starting", port=port), theme.MUTED)
+
+    def show_listening(self, host: str, port: int) -> None:
+        self._set_state(ServerState.RUNNING)
+        self.status.show(lambda: self._tr("server.status.listening", host=host, port=port), theme.OK)
+
+    def show_stopping(self) -> None:
+        self._set_state(ServerState.STOPPING)
+        self.status.show(lambda: self._tr("server.status.stopping"), theme.MUTED)
+
+    def show_stopped(self) -> None:
+        """Back to idle; an error shown since the last start stays on screen."""
+        showing_error = self.status.colour == theme.ERROR
+        self._set_state(ServerState.STOPPED)
+        if not showing_error:
+            self.status.show(lambda: self._tr("server.status.stopped"), theme.MUTED)
+
+    def show_error(self, error: ErrorInfo) -> None:
+        self.status.show(lambda: self._tr.error(error), theme.ERROR)
+
+    def show_counters(self, stats: ServerStats) -> None:
+        count = self._tr.count
+        self.counters["clients"].set_value(count(stats.clients))
+        self.counters["messages"].set_value(count(stats.messages_in))
+        self.counters["bytes_in"].set_value(count(stats.bytes_in))
+        self.counters["bytes_out"].set_value(count(stats.bytes_out))
+
+    def show_rate(self, per_second: float) -> None:
+        self.counters["rate"].set_value(self._tr.count(round(per_second)))
+
+    def reset_counters(self) -> None:
+        for tile in self.counters.values():
+            tile.set_value("0")
+
+    def retranslate(self) -> None:
+        tr = self._tr
+        self.title.configure(text=tr("server.title"))
+        self.listen_label.configure(text=tr("server.listen_on"))
+        self.local_choice.configure(text=tr("server.local_only"))
+        self.all_choice.configure(text=tr("server.all_interfaces"))
+        self._host_changed()
+        self.port_label.configure(text=tr("common.port"))
+        for name, tile in self.counters.items():
+            tile.set_caption(tr(f"counter.{name}"))
+        self._set_state(self.state)
+        self.status.refresh()
+
+    # -- inside --------------------------------------------------------------------
+
+    def _set_state(self, state: ServerState) -> None:
+        self.state = state
+        stopped = state is ServerState.STOPPED
+        self.start_stop.configure(text=self._tr("server.start" if stopped else "server.stop"))
+        set_enabled(self.start_stop, state in (ServerState.STOPPED, ServerState.RUNNING, ServerState.STARTING))
+        for widget in (self.port_entry, self.local_choice, self.all_choice):
+            set_enabled(widget, stopped)
+
+    def _host_changed(self) -> None:
+        # The line keeps its place when empty, so the panel does not jump.
+        warn = self.host == ALL_INTERFACES_HOST
+        self.warning.configure(text=self._tr("server.all_warning") if warn else "")
+
+    def _start_stop_pressed(self) -> None:
+        if self.state is not ServerState.STOPPED:
+            self._on_stop()
+            return
+        port = parse_port(self.port_text, LOWEST_SERVER_PORT)
+        if port is None:
+            self.status.show(lambda: self._tr("server.port_invalid"), theme.ERROR)
+            return
+        self._on_start(self.host, port)

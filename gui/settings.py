@@ -1,0 +1,115 @@
+"""What the window remembers between runs, in the OS's user config folder.
+
+A missing file means first start (language and theme then follow the OS). A file
+that cannot be read or parsed gives the defaults plus a notice for the window; a
+single bad value falls back to its own default. Nothing here ever raises on load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
+from gui.history import HISTORY_LIMIT
+from gui.i18n import LANGUAGES
+from gui.theme import THEMES
+
+APP_NAME = "Mayus"
+SETTINGS_FILE = "settings.json"
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 1200, 800
+MIN_WIDTH, MIN_HEIGHT = 1040, 680
+SERVER_HOSTS = (DEFAULT_HOST, ALL_INTERFACES_HOST)
+
+
+@dataclass
+class Settings:
+    server_host: str = DEFAULT_HOST
+    server_port: int = DEFAULT_PORT
+    client_host: str = DEFAULT_HOST
+    client_port: int = DEFAULT_PORT
+    line_ending: str = DEFAULT_LINE_ENDING.name  # a LineEnding name: NONE, LF, CRLF
+    history: list[str] = field(default_factory=list)  # oldest first
+    window_width: int = DEFAULT_WIDTH
+    window_height: int = DEFAULT_HEIGHT
+    language: str | None = None  # None until chosen: follow the OS
+    theme: str | None = None
+
+    @property
+    def ending(self) -> LineEnding:
+        return LineEnding[self.line_ending]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    settings: Settings
+    first_start: bool  # no settings file yet
+    problem: str | None  # why the file could not be used, for the notice
+
+
+def default_settings_path() -> Path:
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
+
+
+def _valid_port(value: Any, lowest: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and lowest <= value <= 65535
+
+
+# Each field's check; a value that fails keeps the field's default.
+_CHECKS: dict[str, Any] = {
+    "server_host": lambda v: v in SERVER_HOSTS,
+    "server_port": lambda v: _valid_port(v, 0),
+    "client_host": lambda v: isinstance(v, str) and bool(v.strip()),
+    "client_port": lambda v: _valid_port(v, 1),
+    "line_ending": lambda v: v in LineEnding.__members__,
+    "history": lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+    "window_width": lambda v: isinstance(v, int) and MIN_WIDTH <= v <= 10_000,
+    "window_height": lambda v: isinstance(v, int) and MIN_HEIGHT <= v <= 10_000,
+    "language": lambda v: v is None or v in LANGUAGES,
+    "theme": lambda v: v is None or v in THEMES,
+}
+
+
+def load_settings(path: Path) -> LoadResult:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadResult(Settings(), first_start=True, problem=None)
+    except (OSError, UnicodeError) as exc:
+        return LoadResult(Settings(), first_start=False, problem=_describe(exc))
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        return LoadResult(Settings(), first_start=False, problem=_describe(exc))
+    if not isinstance(data, dict):
+        return LoadResult(Settings(), first_start=False, problem="not a JSON object")
+    settings = Settings()
+    for f in fields(Settings):
+        if f.name in data and _CHECKS[f.name](data[f.name]):
+            setattr(settings, f.name, data[f.name])
+    del settings.history[:-HISTORY_LIMIT]
+    return LoadResult(settings, first_start=False, problem=None)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write atomically (a crash never leaves half a file). Raises OSError on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(asdict(settings), ensure_ascii=False, indent=2)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _describe(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__

@@ -1,0 +1,90 @@
+"""Small building blocks shared by the panels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import customtkinter as ctk
+
+from gui import theme
+
+Render = Callable[[], str]
+PADDING = 14  # the panels' inner margin, left and right
+
+
+class StatusLine(ctk.CTkLabel):  # type: ignore[misc]
+    """A one-line status that re-renders in the new language when the language changes."""
+
+    def __init__(self, master: Any, font: Any) -> None:
+        super().__init__(master, text="", font=font, anchor="w", justify="left", text_color=theme.TEXT)
+        self._render: Render = lambda: ""
+        self._colour: theme.Colour = theme.TEXT
+
+    def show(self, render: Render, colour: theme.Colour = theme.TEXT) -> None:
+        self._render, self._colour = render, colour
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.configure(text=self._render(), text_color=self._colour)
+
+    @property
+    def text(self) -> str:
+        return str(self.cget("text"))
+
+    @property
+    def colour(self) -> theme.Colour:
+        return self._colour
+
+
+def fit_wrap(label: Any, width: int) -> None:
+    """Wrap a label's text at `width` pixels, so long messages grow down instead of widening the window.
+
+    The width must come from the label's container (set by the layout), never from the
+    label itself: a label that wraps changes its own size, and following that loops.
+    """
+    width = max(100, width)
+    if label.cget("wraplength") != width:
+        label.configure(wraplength=width)
+
+
+class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
+    """A caption over a number: one live counter."""
+
+    def __init__(self, master: Any, caption_font: Any, value_font: Any) -> None:
+        super().__init__(master, fg_color="transparent")
+        self.caption = ctk.CTkLabel(self, text="", font=caption_font, text_color=theme.MUTED, anchor="w", height=16)
+        self.value = ctk.CTkLabel(self, text="0", font=value_font, anchor="w", height=22)
+        self.caption.grid(row=0, column=0, sticky="w")
+        self.value.grid(row=1, column=0, sticky="w")
+
+    def set_caption(self, text: str) -> None:
+        self.caption.configure(text=text)
+
+    def set_value(self, text: str) -> None:
+        if self.value.cget("text") != text:  # skip redraws when nothing changed
+            self.value.configure(text=text)
+
+
+def parse_port(text: str, lowest: int) -> int | None:
+    """The port typed in a field, or None if it is not a whole number from `lowest` to 65535."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    port = int(text)
+    return port if lowest <= port <= 65535 else None
+
+
+def set_enabled(widget: Any, enabled: bool) -> None:
+    state = "normal" if enabled else "disabled"
+    if widget.cget("state") != state:  # customtkinter redraws on every configure
+        widget.configure(state=state)
+
+
+def entry_text(entry: Any) -> str:
+    return str(entry.get())
+
+
+def replace_entry_text(entry: Any, text: str) -> None:
+    entry.delete(0, "end")
+    entry.insert(0, text)

@@ -1,0 +1,134 @@
+"""Errors show in the window in plain words, the controls come back, nothing is left running."""
+
+from __future__ import annotations
+
+import socket
+import struct
+from collections.abc import Iterator
+
+import pytest
+
+from gui import theme
+from gui.app import App
+from gui.server_panel import ServerState
+from tests.conftest import worker_threads
+from tests.gui.conftest import connect_client, pick, press, start_server, type_into, wait_for
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port another program is listening on."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        yield other.getsockname()[1]
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port nobody listens on (freed right away, so connecting is refused)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_port_in_use_is_explained_and_start_works_again(app: App, busy_port: int) -> None:
+    type_into(app.server_panel.port_entry, str(busy_port))
+    app.server_panel.start_stop.invoke()
+
+    expected = f"Port {busy_port} is already in use on 127.0.0.1. Stop the other program or pick another port."
+    wait_for(app, lambda: app.server_panel.state is ServerState.STOPPED, message="back to stopped")
+    assert app.server_panel.status.text == expected
+    assert app.server_panel.status.colour == theme.ERROR
+    assert expected in app.log.shown_text()
+    assert app.server_panel.start_stop.cget("text") == "Start"
+    assert app.server_panel.start_stop.cget("state") == "normal"
+    assert app.server_panel.port_entry.cget("state") == "normal"
+    wait_for(app, lambda: not any(name.startswith("mayus-server") for name in worker_threads()))
+
+    port = start_server(app)  # the user picks another port and carries on
+    assert app.server_panel.status.text == f"Listening on 127.0.0.1:{port}"
+
+
+def test_connection_refused_is_explained(app: App, closed_port: int) -> None:
+    type_into(app.client_panel.port_entry, str(closed_port))
+    app.client_panel.connect_button.invoke()
+
+    expected = f"Connection refused by 127.0.0.1:{closed_port}. Is a server running on that port?"
+    wait_for(app, lambda: app.client_panel.status.text == expected, message="refusal shown")
+    assert app.client_panel.status.colour == theme.ERROR
+    assert app.client_panel.connect_button.cget("text") == "Connect"
+    assert app.client_panel.connect_button.cget("state") == "normal"
+    assert "Traceback" not in app.log.shown_text()
+
+
+def test_errors_are_shown_in_spanish_too(app: App, closed_port: int) -> None:
+    pick(app.header.language_picker, "Español")
+    type_into(app.client_panel.port_entry, str(closed_port))
+    app.client_panel.connect_button.invoke()
+
+    expected = f"127.0.0.1:{closed_port} rechazó la conexión. ¿Hay un servidor funcionando en ese puerto?"
+    wait_for(app, lambda: app.client_panel.status.text == expected, message="refusal shown in Spanish")
+
+
+def test_a_server_stopped_under_the_client_shows_why(app: App) -> None:
+    port = start_server(app)
+    connect_client(app, port)
+    app.server_panel.start_stop.invoke()  # Stop
+
+    wait_for(app, lambda: app.client_panel.status.text.startswith("Session closed"), message="client noticed")
+    assert app.client_panel.connect_button.cget("text") == "Connect"
+    wait_for(app, lambda: app.server_panel.status.text == "Stopped")
+    assert app.clients.client_ids == []
+
+
+def test_a_connection_reset_by_the_other_side_is_explained(app: App) -> None:
+    """The client may point at any server; this one accepts and then resets the connection."""
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        connect_client(app, port)
+        accepted, _ = other.accept()
+        accepted.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        accepted.close()  # linger 0: the close sends RST
+
+    expected = (
+        "Session closed: connection cut off (reset). "
+        f"The connection with 127.0.0.1:{port} was cut off by the other side (reset)."
+    )
+    wait_for(app, lambda: app.client_panel.status.text == expected, message="reset explained")
+    assert app.client_panel.status.colour == theme.ERROR
+    assert app.client_panel.connect_button.cget("text") == "Connect"
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "expected"),
+    [
+        ("port", "http", "The port must be a whole number from 1 to 65535."),
+        ("port", "70000", "The port must be a whole number from 1 to 65535."),
+        ("host", "  ", "Type a host name or an IP address."),
+    ],
+)
+def test_client_fields_are_checked_before_connecting(app: App, field: str, text: str, expected: str) -> None:
+    entry = app.client_panel.port_entry if field == "port" else app.client_panel.host_entry
+    type_into(entry, text)
+    app.client_panel.connect_button.invoke()
+    assert app.client_panel.status.text == expected
+    assert app.client_panel.connect_button.cget("text") == "Connect"
+    assert "mayus-client" not in worker_threads()  # nothing went near the network
+
+
+def test_server_port_is_checked_before_starting(app: App) -> None:
+    type_into(app.server_panel.port_entry, "-1")
+    app.server_panel.start_stop.invoke()
+    assert app.server_panel.status.text == "The port must be a whole number from 0 to 65535 (0 picks a free port)."
+    assert app.server_panel.state is ServerState.STOPPED
+
+
+def test_sending_without_a_connection_says_so_and_keeps_the_text(app: App) -> None:
+    type_into(app.client_panel.message_entry, "hola")
+    press(app, app.client_panel.message_entry, "Return")
+    assert app.client_panel.status.text == "Not connected. Connect to a server first."
+    assert app.client_panel.message == "hola"
