@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
@@ -75,4 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # A frozen executable re-runs itself for each load-generator worker process:
+    # freeze_support() turns those runs into workers instead of new windows.
+    multiprocessing.freeze_support()
     sys.exit(main())

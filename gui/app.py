@@ -50,6 +50,7 @@ from gui.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_sett
 from gui.tk_cleanup import destroy_ctk_window
 from gui.widgets import parse_port
 
+WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate and the log's pause notice are refreshed
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
@@ -72,7 +73,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         settings.language = language or settings.language or detect_os_language()
         settings.theme = theme_name or settings.theme or theme.detect_os_theme()
         theme.apply_appearance(settings.theme)  # before the root exists: never "system" polling
-        super().__init__()
+        super().__init__(className=WINDOW_CLASS)  # desktops match the window to mayus.desktop by it
         self.closed = False
         self.tr = Translator(settings.language)
         self.fonts = Fonts.create()

@@ -115,6 +115,11 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         """Everything the log shows right now, as on screen."""
         return str(self._text.get("1.0", "end-1c"))
 
+    def last_line(self) -> str:
+        """The newest line shown (cheap: reads one line, not the whole log)."""
+        # Every line ends in "\n" and Tk keeps one more after it: the last line ends 2 chars before "end".
+        return str(self._text.get("end-2c linestart", "end-2c"))
+
     def copy(self) -> int:
         """Copy the selected text, or the whole log if nothing is selected; returns lines copied."""
         try:

@@ -1,0 +1,211 @@
+"""Window benchmark: a responsive window under a flood, the server's throughput with it, startup time.
+
+    python -m bench.gui_bench [--quick] [--processes N] [--startup-runs N]
+
+1. Startup: spawn `python main.py` (fresh config folder) until its window is drawn, a few times.
+2. Headless: `main.py serve --quiet` as a subprocess takes the flood; its messages/s is the reference.
+3. Window: the real App starts its server from the server panel and runs Tk's mainloop while the
+   same flood hits it from load-generator processes. A 10 ms `after()` tick measures how late Tk
+   fires timers; once a second the bench reads the window's messages counter and the log's last
+   line, which must keep changing; at the end the counter must show the exact total.
+
+Prints every figure and PASS/FAIL against the targets; the exit code is 1 if any is missed.
+Needs X: uses DISPLAY, or starts its own Xvfb when DISPLAY is unset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+import tkinter
+from collections.abc import Sequence
+from pathlib import Path
+
+import customtkinter as ctk
+import psutil
+
+from bench.gui_display import screen
+from bench.gui_flood import Sample, WindowRun, counter_value, flood_window
+from bench.gui_startup import StartupRun, measure_startup
+from bench.launch import SERVER_COMMANDS, running_server
+from core.loadgen import LoadResult, Scenario, default_processes, raise_open_file_limit, run_load
+
+# The targets (issue 3).
+TICK_P99_TARGET_SECONDS = 0.050
+THROUGHPUT_RATIO_TARGET = 0.5
+STARTUP_TARGET_SECONDS = 1.5
+
+FLOOD = Scenario("1,000 clients flooding", clients=1_000, messages=20_000_000, in_flight=8, time_cap=10.0)
+QUICK_FLOOD = Scenario("50 clients flooding (quick)", clients=50, messages=2_000_000, in_flight=8, time_cap=2.0)
+STARTUP_RUNS, QUICK_STARTUP_RUNS = 5, 3
+GIB = 1024**3
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, round(q / 100 * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def machine_lines(argv: Sequence[str], display: str, external_display: bool) -> list[str]:
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
+    except OSError:
+        pass
+    where = "from DISPLAY" if external_display else "Xvfb started by the bench"
+    return [
+        f"command: {shlex.join(['python', '-m', 'bench.gui_bench', *argv])}",
+        f"machine: {os.cpu_count()} cores ({model}), {psutil.virtual_memory().total / GIB:.0f} GiB, "
+        f"{platform.platform()}",
+        f"python:  {platform.python_version()}, Tk {tkinter.TkVersion}, customtkinter {ctk.__version__}",
+        f"display: {display} ({where})",
+    ]
+
+
+def describe(scenario: Scenario, processes: int) -> str:
+    return (
+        f"{scenario.name}: {scenario.clients:,} clients, {scenario.in_flight} in flight each, "
+        f"{scenario.message_bytes}-byte messages, for {scenario.time_cap:g} s, from {processes} load process(es)"
+    )
+
+
+def load_line(result: LoadResult) -> str:
+    errors = ", ".join(f"{kind} {count}" for kind, count in result.errors.items() if count) or "none"
+    return (
+        f"{result.messages_per_second:,.0f} messages/s ({result.completed:,} in {result.elapsed:.1f} s, "
+        f"{result.connected:,} connected), latency p50 {ms(result.p50)} p99 {ms(result.p99)}, errors: {errors}"
+    )
+
+
+def report_startup(runs: list[StartupRun]) -> bool:
+    print(f"\n== startup: `python main.py` to a drawn window (fresh config folder, {len(runs)} runs)")
+    for number, run in enumerate(runs, start=1):
+        after = "clean" if run.clean else "; ".join(run.left_behind)
+        print(
+            f"  run {number}: mapped {run.mapped:.3f} s, drawn {run.drawn:.3f} s; "
+            f"SIGTERM: exit code {run.exit_code}, {after}"
+        )
+    median = statistics.median(run.drawn for run in runs)
+    fast = median < STARTUP_TARGET_SECONDS
+    print(f"  startup median: {median:.3f} s (target < {STARTUP_TARGET_SECONDS:g} s): {verdict(fast)}")
+    clean = all(run.clean for run in runs)
+    print(f"  exits on SIGTERM leaving nothing behind: {verdict(clean)}")
+    return fast and clean
+
+
+def run_headless(scenario: Scenario, processes: int) -> LoadResult:
+    print(f"\n== headless: {shlex.join(['python', *SERVER_COMMANDS['mayus'][1:]])}")
+    with running_server("mayus") as server:
+        result = run_load(server.host, server.port, scenario, processes=processes)
+    print(f"  {load_line(result)}")
+    if server.exit_code != 0:
+        print(f"  ! the server exited with {server.exit_code}: {' | '.join(server.output[-3:])}")
+    return result
+
+
+def print_sample(sample: Sample) -> None:
+    line = sample.last_line if len(sample.last_line) <= 90 else sample.last_line[:87] + "..."
+    print(
+        f"  {sample.elapsed:5.1f} s  {sample.phase:<10} messages {sample.messages:>12}  "
+        f"queued {sample.queued:>5}  log: {line}"
+    )
+
+
+def report_window(run: WindowRun) -> bool:
+    print(f"  {load_line(run.result)}")
+    ok = True
+    flood = run.tick_delays.get("running", [])
+    if flood:
+        p99 = percentile(flood, 99)
+        quick_enough = p99 < TICK_P99_TARGET_SECONDS
+        print(
+            f"  tick delay during the flood ({len(flood):,} ticks of {10} ms): p50 {ms(percentile(flood, 50))}, "
+            f"p99 {ms(p99)}, max {ms(max(flood))} (target p99 < {ms(TICK_P99_TARGET_SECONDS)}): "
+            f"{verdict(quick_enough)}"
+        )
+        ok &= quick_enough
+    else:
+        print("  tick delay during the flood: no ticks recorded: FAIL")
+        ok = False
+    for phase in ("connecting", "finishing"):
+        delays = run.tick_delays.get(phase, [])
+        if delays:
+            print(
+                f"  tick delay while {phase} (not a target, {len(delays):,} ticks): "
+                f"p50 {ms(percentile(delays, 50))}, p99 {ms(percentile(delays, 99))}, max {ms(max(delays))}"
+            )
+    print("  what the window showed, once a second:")
+    for sample in run.samples:
+        print_sample(sample)
+    frozen = run.frozen()
+    moving = len(run.flood_samples) >= 2 and not frozen
+    detail = "; ".join(frozen) if frozen else f"{len(run.flood_samples)} samples during the flood"
+    print(f"  counter and log kept moving during the flood ({detail}): {verdict(moving)}")
+    exact = counter_value(run.final_counter) == run.result.completed
+    print(
+        f"  exact count: the window shows {run.final_counter} messages, "
+        f"the load generator had {run.result.completed:,} replies: {verdict(exact)}"
+    )
+    if run.callback_errors:
+        print(f"  errors inside Tk callbacks: {run.callback_errors}")
+    return ok and moving and exact and not run.callback_errors and run.result.error_count == 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.gui_bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="50 clients for 2 s: proves the bench works")
+    parser.add_argument("--processes", type=int, default=None, help="load generator processes (default: cores - 1)")
+    parser.add_argument("--startup-runs", type=int, default=None, help=f"default {STARTUP_RUNS} (quick 3)")
+    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    raise_open_file_limit()
+    scenario = QUICK_FLOOD if args.quick else FLOOD
+    processes = args.processes or default_processes(scenario.clients)
+    startup_runs = args.startup_runs or (QUICK_STARTUP_RUNS if args.quick else STARTUP_RUNS)
+    began = time.monotonic()
+    external_display = bool(os.environ.get("DISPLAY"))
+
+    with screen() as display, tempfile.TemporaryDirectory(prefix="mayus-gui-bench-") as scratch:
+        for line in machine_lines(argv, display, external_display):
+            print(line)
+        print(f"load:    {describe(scenario, processes)}")
+        passed = {"startup": report_startup(measure_startup(startup_runs))}
+        headless = run_headless(scenario, processes)
+        passed["headless"] = headless.error_count == 0
+
+        print("\n== with the window open: the server started from its panel, Tk's mainloop running")
+        window = flood_window(scenario, processes, Path(scratch) / "settings.json")
+        passed["window"] = report_window(window)
+
+        ratio = window.result.messages_per_second / headless.messages_per_second if headless.completed else 0.0
+        passed["throughput"] = ratio >= THROUGHPUT_RATIO_TARGET
+        print(
+            f"\n== throughput: {window.result.messages_per_second:,.0f} messages/s with the window, "
+            f"{headless.messages_per_second:,.0f} headless: ratio {ratio:.2f} "
+            f"(target >= {THROUGHPUT_RATIO_TARGET:g}): {verdict(passed['throughput'])}"
+        )
+    missed = [name for name, ok in passed.items() if not ok]
+    summary = "all targets met" if not missed else f"missed: {', '.join(missed)}"
+    print(f"\nresult: {verdict(not missed)} ({summary}); bench took {time.monotonic() - began:.0f} s")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
