@@ -121,23 +121,14 @@ class _Connection(asyncio.BufferedProtocol):
             return  # bytes after DESCONEXION, while the connection closes: ignored
         self.bytes_in += len(data)
         self.last_activity = self._server.loop.time()
-        if reply:
-            self._send(reply)
-        self._server.touched(self)
-        if session.messages:
-            self._server.report_messages(self, reply)
+        self._deliver(reply)
         if session.state is SessionState.DISCONNECT_REQUESTED:
             self.close(DisconnectReason.REQUESTED)
         elif session.holding:
             self._restart_hold_timer()
 
     def eof_received(self) -> bool:
-        reply = self.session.receive_eof()
-        if reply:
-            self._send(reply)
-        self._server.touched(self)
-        if self.session.messages:
-            self._server.report_messages(self, reply)
+        self._deliver(self.session.receive_eof())
         if self.reason is None:
             requested = self.session.state is SessionState.DISCONNECT_REQUESTED
             self.reason = DisconnectReason.REQUESTED if requested else DisconnectReason.CLOSED_BY_PEER
@@ -173,10 +164,15 @@ class _Connection(asyncio.BufferedProtocol):
             else:
                 self.transport.close()
 
-    def _send(self, reply: bytes) -> None:
-        assert self.transport is not None
-        self.transport.write(reply)
-        self.bytes_out += len(reply)
+    def _deliver(self, reply: bytes) -> None:
+        """Send what the session answered, count it, and report the messages it took in."""
+        if reply:
+            assert self.transport is not None
+            self.transport.write(reply)
+            self.bytes_out += len(reply)
+        self._server.touched(self)
+        if self.session.messages:
+            self._server.report_messages(self, reply)
 
     def _restart_hold_timer(self) -> None:
         self._cancel_hold_timer()
@@ -191,12 +187,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._hold_timer = None
         if self.transport is None or self.transport.is_closing():
             return
-        reply = self.session.receive_pause()
-        if reply:
-            self._send(reply)
-        self._server.touched(self)
-        if self.session.messages:
-            self._server.report_messages(self, reply)
+        self._deliver(self.session.receive_pause())
         if self.session.state is SessionState.DISCONNECT_REQUESTED:
             self.close(DisconnectReason.REQUESTED)
 
