@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint serve bench screenshots desktop undesktop app clean
+.PHONY: run test lint serve bench bench-gui screenshots desktop undesktop app clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import tkinter" 2>/dev/null || { echo "Tk is missing: install it with  sudo apt-get install python3-tk  and run make again."; exit 1; }
@@ -29,6 +29,10 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.server_bench
+
+# The window under a 1,000-client flood (timer delay, throughput vs headless) and its startup time; Xvfb if no DISPLAY.
+bench-gui: $(STAMP)
+	$(BIN)/python -m bench.gui_bench
 
 # Linux: a menu entry with the icon that starts this checkout (~/.local/share/applications, icons/hicolor).
 desktop: $(STAMP)

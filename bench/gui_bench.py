@@ -16,18 +16,19 @@ Needs X: uses DISPLAY, or starts its own Xvfb when DISPLAY is unset.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import platform
 import shlex
+import signal
 import statistics
 import sys
 import tempfile
 import time
-import tkinter
 from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 
-import customtkinter as ctk
 import psutil
 
 from bench.gui_display import screen
@@ -62,20 +63,18 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-def machine_lines(argv: Sequence[str], display: str, external_display: bool) -> list[str]:
+def machine_lines(argv: Sequence[str]) -> list[str]:
     model = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
             model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
     except OSError:
         pass
-    where = "from DISPLAY" if external_display else "Xvfb started by the bench"
     return [
         f"command: {shlex.join(['python', '-m', 'bench.gui_bench', *argv])}",
         f"machine: {os.cpu_count()} cores ({model}), {psutil.virtual_memory().total / GIB:.0f} GiB, "
         f"{platform.platform()}",
-        f"python:  {platform.python_version()}, Tk {tkinter.TkVersion}, customtkinter {ctk.__version__}",
-        f"display: {display} ({where})",
+        f"python:  {platform.python_version()}, customtkinter {metadata.version('customtkinter')}",
     ]
 
 
@@ -129,7 +128,7 @@ def print_sample(sample: Sample) -> None:
 
 
 def report_window(run: WindowRun) -> bool:
-    print(f"  {load_line(run.result)}")
+    print(f"  Tk {run.tk_version}; {load_line(run.result)}")
     ok = True
     flood = run.tick_delays.get("running", [])
     if flood:
@@ -175,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=None, help=f"default {STARTUP_RUNS} (quick 3)")
     args = parser.parse_args(argv)
     argv = sys.argv[1:] if argv is None else list(argv)
+    # SIGTERM unwinds like Ctrl+C: the servers, load workers and Xvfb this bench started are stopped.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     raise_open_file_limit()
     scenario = QUICK_FLOOD if args.quick else FLOOD
     processes = args.processes or default_processes(scenario.clients)
@@ -183,8 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     external_display = bool(os.environ.get("DISPLAY"))
 
     with screen() as display, tempfile.TemporaryDirectory(prefix="mayus-gui-bench-") as scratch:
-        for line in machine_lines(argv, display, external_display):
+        for line in machine_lines(argv):
             print(line)
+        where = "from DISPLAY" if external_display else "Xvfb started by the bench"
+        print(f"display: {display} ({where})")
         print(f"load:    {describe(scenario, processes)}")
         passed = {"startup": report_startup(measure_startup(startup_runs))}
         headless = run_headless(scenario, processes)
@@ -192,6 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print("\n== with the window open: the server started from its panel, Tk's mainloop running")
         window = flood_window(scenario, processes, Path(scratch) / "settings.json")
+        gc.collect()  # free the closed window here, on the Tk thread, never from another thread's collection
         passed["window"] = report_window(window)
 
         ratio = window.result.messages_per_second / headless.messages_per_second if headless.completed else 0.0

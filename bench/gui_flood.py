@@ -12,6 +12,7 @@ the event loop:
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import traceback
@@ -49,6 +50,7 @@ class WindowRun:
     tick_delays: dict[str, list[float]]  # seconds late, by load phase
     samples: list[Sample]
     final_counter: str  # the messages counter once the flood was over
+    tk_version: str
     callback_errors: list[str] = field(default_factory=list)
 
     @property
@@ -59,7 +61,7 @@ class WindowRun:
         """Consecutive flood samples where the counter or the log's last line did not change."""
         problems = []
         samples = self.flood_samples
-        for before, after in zip(samples, samples[1:]):
+        for before, after in itertools.pairwise(samples):
             if after.messages == before.messages:
                 problems.append(f"counter stuck at {after.messages} at {after.elapsed:.1f} s")
             if after.last_line == before.last_line:
@@ -180,6 +182,7 @@ def flood_window(scenario: Scenario, processes: int | None, settings_path: Path)
         counter = app.server_panel.counters["messages"].value
         _pump_until(app, lambda: counter_value(counter.cget("text")) >= result.completed, SETTLE_SECONDS)
         app.update()
-        return WindowRun(result, port, probes.tick_delays, probes.samples, counter.cget("text"), errors)
+        tk_version = str(app.tk.call("package", "present", "Tk"))
+        return WindowRun(result, port, probes.tick_delays, probes.samples, counter.cget("text"), tk_version, errors)
     finally:
         app.close()

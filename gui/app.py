@@ -6,6 +6,7 @@ Worker threads never touch a widget: the core reports through `EventPump.put`
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 import tkinter
@@ -338,6 +339,9 @@ def run(settings_path: Path | None = None) -> int:
     except tkinter.TclError as exc:  # no display, most likely
         print(f"mayus: cannot open the window: {exc}", file=sys.stderr)
         return 1
+    # A logout or `kill` sends SIGTERM: leave the loop and close as the close button
+    # would, so settings are saved and the server lets go of its port.
+    signal.signal(signal.SIGTERM, lambda signum, frame: app.quit())
     try:
         app.mainloop()
     except KeyboardInterrupt:

@@ -14,8 +14,11 @@ from typing import Generic, TypeVar
 
 E = TypeVar("E")
 
-# Events handled per tick at most; what is left waits for the next tick.
-BATCH_SIZE = 400
+# Events handled per tick at most; what is left waits for the next tick. The server
+# sends its capped message events in bursts (up to 500 at the start of each 0.25 s
+# stats interval): batches of 100 keep each tick to a few ms while the server thread
+# competes for the GIL (bench/gui_bench.py: 10 ms timer p99 about 20 ms, was 25-30 at 400).
+BATCH_SIZE = 100
 IDLE_INTERVAL_MS = 25  # queue was empty: look again soon enough to feel instant
 BUSY_INTERVAL_MS = 1  # events left over: continue right after Tk's own work
 

@@ -33,7 +33,7 @@ AppEvent = Event | ServerReleased
 class Network:
     def __init__(self, on_event: Callable[[AppEvent], None], connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
         self._on_event = on_event
-        self._connect_timeout = connect_timeout
+        self.connect_timeout = connect_timeout  # seconds; applies from the next connect (tests shorten it)
         self._server: UppercaseServer | None = None
         self._client = UppercaseClient(on_event)
         self._stoppers: list[threading.Thread] = []
@@ -84,7 +84,7 @@ class Network:
     def connect(self, host: str, port: int) -> None:
         """Connected or ClientError follows. Ignored unless the client is idle."""
         with contextlib.suppress(LocalProtocolError):  # a second click while connecting: the first goes on
-            self._client.connect(host, port, self._connect_timeout)
+            self._client.connect(host, port, self.connect_timeout)
 
     def send(self, text: str, ending: LineEnding) -> None:
         self._client.send(text, ending)

@@ -14,6 +14,8 @@ FORBIDDEN = {
     "gui": {"cli", "main", "bench"},
     "bench": {"gui", "tkinter", "customtkinter"},
 }
+# The window benchmark must drive the real window; it sits on top like main.py, so imports still go one way.
+ALLOWED = {"bench/gui_flood.py": {"gui"}}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -31,11 +33,12 @@ def imported_roots(path: Path) -> set[str]:
 def test_package_imports_only_downward(package: str) -> None:
     files = sorted((REPO / package).rglob("*.py"))
     assert files, f"no files in {package}/"
-    offenders = {
-        str(f.relative_to(REPO)): sorted(imported_roots(f) & FORBIDDEN[package])
-        for f in files
-        if imported_roots(f) & FORBIDDEN[package]
-    }
+    offenders = {}
+    for f in files:
+        path = f.relative_to(REPO).as_posix()
+        roots = imported_roots(f) & FORBIDDEN[package] - ALLOWED.get(path, set())
+        if roots:
+            offenders[path] = sorted(roots)
     assert offenders == {}
 
 

@@ -18,6 +18,7 @@ import psutil
 import pytest
 
 from gui.icon import PNG_SIZES
+from gui.settings import APP_NAME, SETTINGS_FILE
 from tests.conftest import REPO, WAIT, RunningServer, wait_until
 
 APP_STARTUP = 60.0  # seconds for a window to appear: the one-file build unpacks itself first
@@ -63,6 +64,9 @@ def assert_window_opens_and_closes(command: Sequence[str], home: Path) -> None:
     assert not alive, f"still running after SIGTERM: {alive}"
     wait_until(lambda: not mayus_windows() - before, message="the window gone")
     assert "Traceback" not in log.read_text(), log.read_text()
+    # SIGTERM closes the window the way its close button does: a clean exit that saves the settings.
+    assert proc.returncode == 0, log.read_text()
+    assert (home / "config" / APP_NAME / SETTINGS_FILE).is_file()
 
 
 # --- pip install: the wheel ---------------------------------------------------------------------------------

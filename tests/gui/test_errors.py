@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -132,3 +133,66 @@ def test_sending_without_a_connection_says_so_and_keeps_the_text(app: App) -> No
     press(app, app.client_panel.message_entry, "Return")
     assert app.client_panel.status.text == "Not connected. Connect to a server first."
     assert app.client_panel.message == "hola"
+
+
+UNKNOWN_HOST = "no-such-host.invalid"  # .invalid never resolves (RFC 6761): the lookup fails without a server
+SHORT_CONNECT_TIMEOUT = 0.5
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", f"Host {UNKNOWN_HOST} was not found. Check the name or use an IP address."),
+        ("es", f"No se encontró el host {UNKNOWN_HOST}. Revisa el nombre o usa una dirección IP."),
+    ],
+    ids=["en", "es"],
+)
+def test_an_unknown_host_is_explained(make_app: Callable[..., App], language: str, expected: str) -> None:
+    app = make_app(language=language)
+    type_into(app.client_panel.host_entry, UNKNOWN_HOST)
+    type_into(app.client_panel.port_entry, "5000")
+    app.client_panel.connect_button.invoke()
+
+    wait_for(app, lambda: app.client_panel.status.text == expected, message="unknown host explained")
+    assert app.client_panel.status.colour == theme.ERROR
+    assert expected in app.log.shown_text()
+    assert app.client_panel.connect_button.cget("state") == "normal"
+    assert "Traceback" not in app.log.shown_text()
+
+
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A listener whose accept queue is full: the system drops new handshakes, so a connect gets no answer."""
+    with contextlib.ExitStack() as stack:
+        listener = stack.enter_context(socket.socket())
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)  # Linux keeps one connection waiting in the queue for a backlog of 0
+        address = listener.getsockname()
+        for _ in range(3):  # never accepted: they fill the queue (the ones past it stay half open)
+            filler = stack.enter_context(socket.socket())
+            filler.setblocking(False)
+            filler.connect_ex(address)
+        yield address[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "No answer from 127.0.0.1:{port} in time (timed out)."),
+        ("es", "127.0.0.1:{port} no respondió a tiempo (tiempo de espera agotado)."),
+    ],
+    ids=["en", "es"],
+)
+def test_a_connect_with_no_answer_times_out_and_is_explained(
+    make_app: Callable[..., App], unanswered_port: int, language: str, expected: str
+) -> None:
+    app = make_app(language=language)
+    app.network.connect_timeout = SHORT_CONNECT_TIMEOUT
+    type_into(app.client_panel.port_entry, str(unanswered_port))
+    app.client_panel.connect_button.invoke()
+
+    shown = expected.format(port=unanswered_port)
+    wait_for(app, lambda: app.client_panel.status.text == shown, message="time-out explained")
+    assert app.client_panel.status.colour == theme.ERROR
+    assert shown in app.log.shown_text()
+    assert app.client_panel.connect_button.cget("state") == "normal"

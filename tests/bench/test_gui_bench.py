@@ -1,0 +1,59 @@
+"""The window benchmark's command-line face works end to end and prints every figure.
+
+It runs on pytest-xvfb's screen (DISPLAY). Timing targets are the bench's own business
+(its PASS/FAIL lines and exit code 1); here only that it measured everything, that no
+load message failed and that the window's counter ended on the exact total.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bench.launch import REPO_ROOT
+
+QUICK_BENCH_TIMEOUT = 90.0
+STOP_TIMEOUT = 20.0
+NUMBER = r"[\d,]+(?:\.\d+)?"
+
+
+@pytest.mark.slow
+def test_quick_gui_bench_prints_every_figure() -> None:
+    assert os.environ.get("DISPLAY"), "pytest-xvfb provides the screen"
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "bench.gui_bench", "--quick"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = bench.communicate(timeout=QUICK_BENCH_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        bench.terminate()  # SIGTERM: the bench stops what it started
+        out, err = bench.communicate(timeout=STOP_TIMEOUT)
+        pytest.fail(f"the quick bench took over {QUICK_BENCH_TIMEOUT:g} s:\n{out}\n{err}")
+    assert bench.returncode in (0, 1), out + err  # 1: a timing target missed, still a complete run
+    assert "Traceback" not in err, err
+    assert out.startswith("command: python -m bench.gui_bench --quick\nmachine: "), out
+    assert re.search(r"^display: \S+ \(from DISPLAY\)$", out, re.MULTILINE), out
+
+    assert len(re.findall(rf"^  run \d: mapped {NUMBER} s, drawn {NUMBER} s; SIGTERM: ", out, re.MULTILINE)) == 3
+    assert re.search(rf"startup median: {NUMBER} s \(target < 1.5 s\): (PASS|FAIL)", out), out
+    assert "exits on SIGTERM leaving nothing behind: PASS" in out
+
+    assert out.count("messages/s (") == 2, out  # headless, then with the window
+    assert out.count("errors: none") == 2, out
+    assert re.search(
+        rf"tick delay during the flood \({NUMBER} ticks of 10 ms\): p50 {NUMBER} ms, p99 {NUMBER} ms, max {NUMBER} ms",
+        out,
+    ), out
+    assert re.search(r"exact count: the window shows [\d,]+ messages, .*: PASS", out), out
+    assert re.search(rf"== throughput: {NUMBER} messages/s with the window, {NUMBER} headless: ratio {NUMBER}", out), (
+        out
+    )
+    assert re.search(r"^result: (PASS|FAIL) ", out, re.MULTILINE), out
