@@ -29,12 +29,11 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-import psutil
-
 from bench.gui_display import screen
 from bench.gui_flood import Sample, WindowRun, counter_value, flood_window
 from bench.gui_startup import StartupRun, measure_startup
 from bench.launch import SERVER_COMMANDS, running_server
+from bench.machine import header_lines
 from core.loadgen import LoadResult, Scenario, default_processes, raise_open_file_limit, run_load
 
 # The targets (issue 3).
@@ -64,16 +63,8 @@ def ms(seconds: float) -> str:
 
 
 def machine_lines(argv: Sequence[str]) -> list[str]:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
-    except OSError:
-        pass
     return [
-        f"command: {shlex.join(['python', '-m', 'bench.gui_bench', *argv])}",
-        f"machine: {os.cpu_count()} cores ({model}), {psutil.virtual_memory().total / GIB:.0f} GiB, "
-        f"{platform.platform()}",
+        *header_lines("bench.gui_bench", argv),
         f"python:  {platform.python_version()}, customtkinter {metadata.version('customtkinter')}",
     ]
 

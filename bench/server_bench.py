@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import platform
-import shlex
 import statistics
 import sys
 import time
@@ -26,6 +24,7 @@ from dataclasses import dataclass, replace
 import psutil
 
 from bench.launch import SERVER_COMMANDS, RunningServer, running_server
+from bench.machine import header_lines
 from core.loadgen import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
 
 MAYUS = "mayus"
@@ -77,16 +76,8 @@ class Measured:
 
 
 def machine_lines() -> list[str]:
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), model)
-    except OSError:
-        pass
-    memory = psutil.virtual_memory().total / KIB**3
     return [
-        f"command: {shlex.join(['python', '-m', 'bench.server_bench', *sys.argv[1:]])}",
-        f"machine: {os.cpu_count()} cores ({model}), {memory:.0f} GiB, {platform.platform()}",
+        *header_lines("bench.server_bench", sys.argv[1:]),
         f"python:  {platform.python_version()} ({platform.python_implementation()}), stdlib asyncio everywhere",
     ]
 
