@@ -7,6 +7,7 @@ with an `ErrorKind` the window translates and an English message for the termina
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import errno
 import socket
@@ -108,7 +109,8 @@ def classify(exc: BaseException) -> ErrorKind:
     """Name the kind of a socket-level exception."""
     if isinstance(exc, socket.gaierror):
         return ErrorKind.HOST_NOT_FOUND
-    if isinstance(exc, TimeoutError):
+    # asyncio.TimeoutError is TimeoutError from Python 3.11 on, a class of its own before.
+    if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
         return ErrorKind.TIMED_OUT
     if isinstance(exc, ConnectionRefusedError):
         return ErrorKind.CONNECTION_REFUSED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import socket
 
@@ -21,6 +22,7 @@ from core.server import ServerConfig, UppercaseServer
         (OSError("Multiple exceptions: [Errno 111] Connect call failed"), ErrorKind.CONNECTION_REFUSED),
         (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), ErrorKind.HOST_NOT_FOUND),
         (TimeoutError(), ErrorKind.TIMED_OUT),
+        (asyncio.TimeoutError(), ErrorKind.TIMED_OUT),  # its own class before Python 3.11
         (ConnectionResetError(errno.ECONNRESET, "reset"), ErrorKind.CONNECTION_RESET),
         (BrokenPipeError(errno.EPIPE, "broken pipe"), ErrorKind.CONNECTION_RESET),
         (OSError(errno.EMFILE, "Too many open files"), ErrorKind.TOO_MANY_OPEN_FILES),
