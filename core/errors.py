@@ -127,6 +127,9 @@ def classify(exc: BaseException) -> ErrorKind:
         text = str(exc).lower()
         if "address already in use" in text:
             return ErrorKind.PORT_IN_USE
+        # Python 3.13 drops the errno when no address could be bound because none is ours.
+        if "could not bind on any address" in text:
+            return ErrorKind.ADDRESS_NOT_AVAILABLE
         if "connect call failed" in text or "refused" in text:
             return ErrorKind.CONNECTION_REFUSED
     return ErrorKind.UNEXPECTED

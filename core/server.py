@@ -9,6 +9,7 @@ the worker thread.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Iterable
@@ -242,6 +243,11 @@ class _ServerCore:
         # abort() reports connection_lost on the next loop pass.
         while self._connections:
             await asyncio.sleep(0)
+        if self._server is not None:
+            # Connections accepted in the last instant (refused, still closing) end too:
+            # from Python 3.12.1 on this waits for them; before, it returns at once.
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._server.wait_closed(), STOP_TIMEOUT_SECONDS / 2)
         self._emit_stats()
         self._emit(ServerStopped())
 

@@ -25,6 +25,7 @@ from core.server import ServerConfig, UppercaseServer
         (asyncio.TimeoutError(), ErrorKind.TIMED_OUT),  # its own class before Python 3.11
         (ConnectionResetError(errno.ECONNRESET, "reset"), ErrorKind.CONNECTION_RESET),
         (BrokenPipeError(errno.EPIPE, "broken pipe"), ErrorKind.CONNECTION_RESET),
+        (OSError("could not bind on any address out of [('192.0.2.1', 0)]"), ErrorKind.ADDRESS_NOT_AVAILABLE),
         (OSError(errno.EMFILE, "Too many open files"), ErrorKind.TOO_MANY_OPEN_FILES),
         (OSError(errno.ENOSPC, "No space left"), ErrorKind.UNEXPECTED),
     ],
