@@ -53,11 +53,25 @@ def wait_until(condition: Callable[[], bool], timeout: float = WAIT, message: st
         time.sleep(0.005)
 
 
+_raw_sockets: list[socket.socket] = []
+
+
 def connect_raw(address: tuple[str, int], timeout: float = WAIT) -> socket.socket:
-    """A plain blocking socket connected to the server, with a timeout on every call."""
+    """A plain blocking socket connected to the server, with a timeout on every call.
+
+    Closed at the end of the test if the test did not close it.
+    """
     sock = socket.create_connection(address, timeout=timeout)
     sock.settimeout(timeout)
+    _raw_sockets.append(sock)
     return sock
+
+
+@pytest.fixture(autouse=True)
+def _close_raw_sockets() -> Iterator[None]:
+    yield
+    while _raw_sockets:
+        _raw_sockets.pop().close()
 
 
 def recv_exactly(sock: socket.socket, size: int) -> bytes:
