@@ -11,7 +11,7 @@ import select
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,19 +69,25 @@ def stop_server(server: RunningServer, signum: int = signal.SIGINT) -> int:
     return process.returncode
 
 
-@contextmanager
-def running_server(name: str, signum: int = signal.SIGINT) -> Iterator[RunningServer]:
-    """Start server `name` on a free port; stop it with `signum` on exit (see `exit_code`)."""
-    process = subprocess.Popen(
-        SERVER_COMMANDS[name], cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+def start_server(name: str, command: Sequence[str]) -> RunningServer:
+    """Start a server that prints `listening on HOST:PORT` first; raise ServerFailed if it does not.
+
+    The caller owns the process: end it with `stop_server`.
+    """
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = _first_line(process, START_TIMEOUT_SECONDS)
     match = _LISTENING.search(line)
     if match is None:
         process.kill()
         _, err = process.communicate()
         raise ServerFailed(f"{name} did not start: {line.strip() or '(no output)'} {err.strip()}")
-    server = RunningServer(name, process, match.group(1), int(match.group(2)))
+    return RunningServer(name, process, match.group(1), int(match.group(2)))
+
+
+@contextmanager
+def running_server(name: str, signum: int = signal.SIGINT) -> Iterator[RunningServer]:
+    """Start server `name` on a free port; stop it with `signum` on exit (see `exit_code`)."""
+    server = start_server(name, SERVER_COMMANDS[name])
     try:
         yield server
     finally:

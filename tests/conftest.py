@@ -6,10 +6,8 @@ GUI-only fixtures (a real window under Xvfb) live in tests/gui/conftest.py.
 from __future__ import annotations
 
 import contextlib
-import re
 import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -19,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import launch
 from core.events import ServerStopped
 from core.recorder import EventRecorder
 from core.server import ServerConfig, UppercaseServer
@@ -213,48 +212,36 @@ REPO = Path(__file__).resolve().parent.parent
 
 @dataclass
 class ServeProcess:
-    proc: subprocess.Popen[str]
-    port: int
-    first_line: str
+    """`python main.py serve` in a process of its own, started through the bench's launcher."""
+
+    running: launch.RunningServer
 
     @property
     def address(self) -> tuple[str, int]:
-        return ("127.0.0.1", self.port)
+        return (self.running.host, self.running.port)
 
     def rss(self) -> int:
         import psutil
 
-        return int(psutil.Process(self.proc.pid).memory_info().rss)
+        return int(psutil.Process(self.running.pid).memory_info().rss)
 
     def interrupt(self) -> tuple[int, str]:
-        """Ctrl+C the server; return its exit code and the rest of its output."""
-        self.proc.send_signal(signal.SIGINT)
-        out, _ = self.proc.communicate(timeout=WAIT)
-        return self.proc.returncode, out
+        """Ctrl+C the server; return its exit code and what it printed after its first line."""
+        code = launch.stop_server(self.running, signal.SIGINT)
+        return code, "\n".join(self.running.output)
 
 
 @pytest.fixture
 def serve_process() -> Iterator[Callable[..., ServeProcess]]:
     """Start `python main.py serve --port 0 ARGS...`; killed at teardown if still running."""
-    procs: list[subprocess.Popen[str]] = []
+    started: list[launch.RunningServer] = []
 
     def start(*args: str) -> ServeProcess:
-        proc = subprocess.Popen(
-            [sys.executable, str(REPO / "main.py"), "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            cwd=REPO,
-        )
-        procs.append(proc)
-        assert proc.stdout is not None
-        first = proc.stdout.readline()
-        match = re.search(r"listening on [\d.]+:(\d+)", first)
-        assert match, f"unexpected first line: {first!r}"
-        return ServeProcess(proc, int(match.group(1)), first)
+        running = launch.start_server("mayus", [sys.executable, "main.py", "serve", "--port", "0", *args])
+        started.append(running)
+        return ServeProcess(running)
 
     yield start
-    for proc in procs:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate(timeout=WAIT)
+    for running in started:
+        if running.process.poll() is None:
+            launch.stop_server(running, signal.SIGKILL)
