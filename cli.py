@@ -19,6 +19,7 @@ from core.events import (
     ClientError,
     Connected,
     Disconnected,
+    DisconnectReason,
     Event,
     MessageReceived,
     ReplyReceived,
@@ -35,15 +36,15 @@ from core.text import visible
 REPLY_TIMEOUT_SECONDS = 5.0
 
 REASON_WORDS = {
-    "requested": "requested disconnect",
-    "closed_by_peer": "closed by the other side",
-    "reset": "connection reset",
-    "idle_timeout": "idle timeout",
-    "kicked": "disconnected by the server",
-    "server_stopped": "server stopped",
-    "limit_reached": "connection limit reached",
-    "no_close_from_server": "server did not close; closed by the client",
-    "closed_locally": "closed by this program",
+    DisconnectReason.REQUESTED: "requested disconnect",
+    DisconnectReason.CLOSED_BY_PEER: "closed by the other side",
+    DisconnectReason.RESET: "connection reset",
+    DisconnectReason.IDLE_TIMEOUT: "idle timeout",
+    DisconnectReason.KICKED: "disconnected by the server",
+    DisconnectReason.SERVER_STOPPED: "server stopped",
+    DisconnectReason.LIMIT_REACHED: "connection limit reached",
+    DisconnectReason.NO_CLOSE_FROM_SERVER: "server did not close; closed by the client",
+    DisconnectReason.CLOSED_LOCALLY: "closed by this program",
 }
 
 
@@ -64,7 +65,7 @@ def format_server_event(event: Event, quiet: bool) -> str | None:
         case ClientConnected(client_id=cid, host=host, port=port) if not quiet:
             return f"client #{cid} connected from {host}:{port}"
         case ClientDisconnected(client_id=cid, reason=reason) if not quiet:
-            return f"client #{cid} disconnected ({REASON_WORDS[reason.value]})"
+            return f"client #{cid} disconnected ({REASON_WORDS[reason]})"
         case MessageReceived(client_id=cid, data=data) if not quiet:
             return f"client #{cid} -> {visible(data)}"
         case ReplySent(client_id=cid, data=data) if not quiet:
@@ -151,7 +152,7 @@ class _Session:
 
 def _describe_reply(event: ReplyReceived | Disconnected) -> str:
     if isinstance(event, Disconnected):
-        return f"(connection closed: {REASON_WORDS[event.reason.value]})"
+        return f"(connection closed: {REASON_WORDS[event.reason]})"
     assert event.rtt is not None
     return f"{visible(event.data)}  ({event.rtt * 1000:.1f} ms)"
 
@@ -181,7 +182,7 @@ def connect(host: str, port: int, ending: LineEnding, timeout: float, stdin: Tex
     except KeyboardInterrupt:
         pass
     ended = session.end(ending)
-    print(f"disconnected ({REASON_WORDS[ended.reason.value]})", flush=True)
+    print(f"disconnected ({REASON_WORDS[ended.reason]})", flush=True)
     return 0
 
 

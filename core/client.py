@@ -11,6 +11,7 @@ import asyncio
 import enum
 import threading
 import time
+from collections.abc import Callable
 
 from core.client_protocol import ClientSession
 from core.defaults import (
@@ -23,6 +24,7 @@ from core.defaults import (
 from core.errors import ErrorInfo, ErrorKind, LocalProtocolError, error_info
 from core.events import (
     ClientError,
+    ClientEvent,
     Connected,
     Disconnected,
     DisconnectReason,
@@ -118,8 +120,8 @@ class UppercaseClient:
     def state(self) -> ClientState:
         return self._state
 
-    def emit(self, event: object) -> None:
-        self._on_event(event)  # type: ignore[arg-type]
+    def emit(self, event: ClientEvent) -> None:
+        self._on_event(event)
 
     def connect(self, host: str, port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
         """Start connecting; Connected or ClientError follows.
@@ -193,10 +195,9 @@ class UppercaseClient:
         thread.stop(max(0.0, deadline - time.monotonic()))
         self._state = ClientState.IDLE
 
-    def _on_loop(self, action: object) -> None:
+    def _on_loop(self, action: Callable[[], object]) -> None:
         thread = self._thread
         if thread is None:
             self.emit(ClientError(ErrorInfo(ErrorKind.NOT_CONNECTED, "", 0)))
             return
-        assert callable(action)
         thread.call_soon(action)

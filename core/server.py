@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core.defaults import (
@@ -441,8 +441,7 @@ class UppercaseServer:
         thread.stop(max(0.0, deadline - time.monotonic()))
         self._address = None
 
-    def _on_loop(self, action: object) -> None:
+    def _on_loop(self, action: Callable[[_ServerCore], None]) -> None:
         thread, core = self._thread, self._core
         if thread is not None and core is not None:
-            assert callable(action)
             thread.call_soon(lambda: action(core))

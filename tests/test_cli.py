@@ -6,6 +6,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 
+import cli
 from core.events import ClientDisconnected, DisconnectReason, MessageReceived
 from tests.conftest import REPO, WAIT, RunningServer, ServeProcess, connect_raw, recv_exactly, recv_until_closed
 
@@ -79,3 +80,7 @@ def test_connect_ends_at_end_of_input(server: RunningServer) -> None:
     done = run_main("connect", "--port", str(server.port), "--ending", "crlf", stdin="uno\n")
     assert done.returncode == 0
     assert "UNO  (" in done.stdout and "disconnected (requested disconnect)" in done.stdout
+
+
+def test_every_disconnect_reason_has_words_in_the_terminal() -> None:
+    assert set(cli.REASON_WORDS) == set(DisconnectReason)

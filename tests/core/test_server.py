@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from core.errors import ErrorKind, NetworkError
+from core.errors import ErrorKind, LocalProtocolError, NetworkError
 from core.events import (
     ClientConnected,
     ClientDisconnected,
@@ -276,7 +276,5 @@ def test_stop_twice_is_harmless(server: RunningServer) -> None:
 
 
 def test_start_twice_is_a_local_error(server: RunningServer) -> None:
-    from core.errors import LocalProtocolError
-
     with pytest.raises(LocalProtocolError):
         server.server.start()
