@@ -41,7 +41,6 @@ from gui.clients_table import ClientsTable
 from gui.event_pump import EventPump
 from gui.fonts import Fonts
 from gui.header import Header
-from gui.i18n import Translator, detect_os_language
 from gui.log_panel import LogPanel
 from gui.log_store import Direction, Side
 from gui.network import AppEvent, Network, ServerReleased
@@ -50,6 +49,7 @@ from gui.server_panel import LOWEST_SERVER_PORT, ServerPanel, ServerState
 from gui.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
 from gui.tk_cleanup import destroy_ctk_window
 from gui.widgets import parse_port
+from words import Translator, detect_os_language
 
 WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate and the log's pause notice are refreshed

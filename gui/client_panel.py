@@ -15,8 +15,8 @@ from gui import theme
 from gui.fonts import Fonts
 from gui.formatting import duration, shorten
 from gui.history import History
-from gui.i18n import Translator
 from gui.widgets import PADDING, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+from words import Translator
 
 LOWEST_CLIENT_PORT = 1
 MAX_REPLY_CHARS = 300  # the last reply is a glance; the log holds the rest

@@ -23,8 +23,8 @@ from core.events import ClientConnected, ClientStats
 from gui import theme
 from gui.fonts import Fonts
 from gui.formatting import clock
-from gui.i18n import Translator
 from gui.widgets import PADDING, set_enabled
+from words import Translator
 
 COLUMNS = ("id", "address", "since", "messages", "bytes", "last")
 # Widths in pixels that fit the values (HH:MM:SS, 12,345 / 12,345); a heading may ask for more.

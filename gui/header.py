@@ -9,8 +9,7 @@ import customtkinter as ctk
 
 from gui import theme
 from gui.fonts import Fonts
-from gui.i18n import LANGUAGES, Translator
-from gui.strings import LANGUAGE_NAMES
+from words import LANGUAGE_NAMES, LANGUAGES, Translator
 
 
 class Header(ctk.CTkFrame):  # type: ignore[misc]

@@ -17,9 +17,9 @@ import customtkinter as ctk
 from gui import theme
 from gui.fonts import Fonts
 from gui.formatting import shorten
-from gui.i18n import Translator
 from gui.log_store import HEAD_CHARS, MAX_SHOWN_CHARS, Direction, LogEntry, LogStore, Side
 from gui.widgets import PADDING
+from words import Translator
 
 NOTICE_MS = 3000  # how long "N lines copied" stays
 

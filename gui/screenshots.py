@@ -22,8 +22,8 @@ from pathlib import Path
 
 from core.defaults import DEFAULT_PORT
 from gui.app import App, create_app
-from gui.i18n import LANGUAGES
 from gui.theme import THEMES
+from words import LANGUAGES
 
 SIZE = "1200x800"
 WAIT_SECONDS = 5.0

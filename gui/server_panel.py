@@ -14,8 +14,8 @@ from core.errors import ErrorInfo
 from core.events import ServerStats
 from gui import theme
 from gui.fonts import Fonts
-from gui.i18n import Translator
 from gui.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+from words import Translator
 
 # Port 0 asks the system for any free port; the status line then shows the real one.
 LOWEST_SERVER_PORT = 0

@@ -18,8 +18,8 @@ import platformdirs
 
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
 from gui.history import HISTORY_LIMIT
-from gui.i18n import LANGUAGES
 from gui.theme import THEMES
+from words import LANGUAGES
 
 APP_NAME = "Mayus"
 SETTINGS_FILE = "settings.json"

@@ -1,4 +1,4 @@
-"""The window's pieces that need no window: strings, settings, history, rate, event pump."""
+"""The window's pieces that need no window: settings, history, rate, event pump."""
 
 from __future__ import annotations
 
@@ -8,53 +8,9 @@ from pathlib import Path
 import pytest
 
 from core.defaults import DEFAULT_PORT, LineEnding
-from core.errors import ErrorInfo, ErrorKind
-from core.events import DisconnectReason
 from gui.history import HISTORY_LIMIT, History
-from gui.i18n import Translator, detect_os_language
 from gui.rate import RateMeter
 from gui.settings import Settings, load_settings, save_settings
-from gui.strings import EN, ES
-
-# -- strings ---------------------------------------------------------------------
-
-
-def test_both_languages_have_the_same_strings() -> None:
-    assert set(ES) == set(EN)
-    for key in EN:
-        assert ES[key].count("{") == EN[key].count("{"), key
-
-
-@pytest.mark.parametrize("language", ["es", "en"])
-def test_every_error_and_reason_has_words(language: str) -> None:
-    tr = Translator(language)
-    for kind in ErrorKind:
-        text = tr.error(ErrorInfo(kind, "example.test", 5000, "detail"))
-        assert text and "{" not in text
-    for reason in DisconnectReason:
-        assert tr.reason(reason)
-
-
-def test_numbers_are_grouped_the_languages_way() -> None:
-    assert Translator("en").count(1234567) == "1,234,567"
-    assert Translator("es").count(1234567) == "1.234.567"
-
-
-@pytest.mark.parametrize(
-    ("environ", "expected"),
-    [
-        ({"LANG": "es_ES.UTF-8"}, "es"),
-        ({"LANG": "es_MX.UTF-8"}, "es"),
-        ({"LANG": "en_GB.UTF-8"}, "en"),
-        ({"LANGUAGE": "es:en", "LANG": "en_US.UTF-8"}, "es"),
-        ({"LC_ALL": "C", "LANG": "es_AR.UTF-8"}, "es"),
-        ({"LANG": "fr_FR.UTF-8"}, "en"),
-        ({}, "en"),
-    ],
-)
-def test_the_os_language_is_read_from_the_environment(environ: dict[str, str], expected: str) -> None:
-    assert detect_os_language(environ) == expected
-
 
 # -- settings --------------------------------------------------------------------
 

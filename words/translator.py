@@ -1,4 +1,4 @@
-"""The window's words in the user's language: lookup, errors, reasons, numbers."""
+"""Words in the user's language: lookup, errors, reasons, numbers; and which language the OS speaks."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from collections.abc import Mapping
 
 from core.errors import ErrorInfo
 from core.events import DisconnectReason
-from gui.strings import TABLES
+from words.tables import FALLBACK_LANGUAGE, TABLES
 
-LANGUAGES = ("es", "en")
-FALLBACK_LANGUAGE = "en"
 # How digits are grouped in each language (12,345 / 12.345).
 _THOUSANDS = {"en": ",", "es": "."}
 

@@ -1,0 +1,106 @@
+"""One table of words: both languages say everything, every key is used, numbers read right."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from core.errors import ErrorInfo, ErrorKind
+from core.events import DisconnectReason
+from tests.conftest import REPO
+from words import Translator, detect_os_language
+from words.tables import AREAS, TABLES, merge
+
+# Keys built at run time from an enum or a name: the prefix, and the values that complete it.
+DYNAMIC_PREFIXES: dict[str, set[str]] = {
+    "error.": {kind.value for kind in ErrorKind},
+    "reason.": {reason.value for reason in DisconnectReason},
+}
+SOURCES = ("core", "gui", "words", "cli.py", "main.py")
+
+
+def test_both_languages_have_the_same_keys_and_placeholders() -> None:
+    en, es = TABLES["en"], TABLES["es"]
+    assert set(es) == set(en)
+    for key in en:
+        assert set(re.findall(r"\{(\w+)", es[key])) == set(re.findall(r"\{(\w+)", en[key])), key
+
+
+def test_each_area_has_both_languages_with_the_same_keys() -> None:
+    for area in AREAS:
+        assert set(area.EN) == set(area.ES), area.__name__
+
+
+def test_a_key_defined_in_two_areas_is_refused() -> None:
+    with pytest.raises(ValueError, match="defined twice"):
+        merge([{"a": "1"}, {"a": "2"}])
+
+
+def _string_literals() -> set[str]:
+    found: set[str] = set()
+    for name in SOURCES:
+        root = REPO / name
+        for path in [root] if root.is_file() else sorted(root.rglob("*.py")):
+            if path.parent.name == "words" and path.name not in ("translator.py",):
+                continue  # the tables themselves do not count as a use
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found.add(node.value)
+    return found
+
+
+def test_every_key_is_used_somewhere() -> None:
+    literals = _string_literals()
+    unused = []
+    for key in TABLES["en"]:
+        prefix = next((p for p in DYNAMIC_PREFIXES if key.startswith(p)), None)
+        if prefix is not None:
+            if key[len(prefix) :] not in DYNAMIC_PREFIXES[prefix]:
+                unused.append(key)
+            continue
+        if key in literals or any(key.startswith(lit) and lit.endswith(".") for lit in literals if lit):
+            continue
+        unused.append(key)
+    assert unused == []
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_every_error_and_reason_has_words(language: str) -> None:
+    tr = Translator(language)
+    for kind in ErrorKind:
+        text = tr.error(ErrorInfo(kind, "example.test", 5000, "detail"))
+        assert text and "{" not in text
+    for reason in DisconnectReason:
+        assert tr.reason(reason)
+
+
+def test_numbers_are_grouped_the_languages_way() -> None:
+    assert Translator("en").count(1234567) == "1,234,567"
+    assert Translator("es").count(1234567) == "1.234.567"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "es_ES.UTF-8"}, "es"),
+        ({"LANG": "es_MX.UTF-8"}, "es"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANGUAGE": "es:en", "LANG": "en_US.UTF-8"}, "es"),
+        ({"LC_ALL": "C", "LANG": "es_AR.UTF-8"}, "es"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_the_os_language_is_read_from_the_environment(environ: dict[str, str], expected: str) -> None:
+    assert detect_os_language(environ) == expected
+
+
+def test_the_words_package_never_imports_tk() -> None:
+    for path in (REPO / "words").rglob("*.py"):
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+        names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not any(name.split(".")[0] in ("tkinter", "customtkinter", "gui") for name in names), path
