@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import psutil
 from PIL import ImageGrab
 
-from bench.launch import REPO_ROOT
+from tests.support.launcher import REPO_ROOT
 
 WINDOW_NAME = "Mayus"
 DRAWN_DEADLINE_SECONDS = 15.0

@@ -23,9 +23,10 @@ from dataclasses import dataclass, replace
 
 import psutil
 
-from bench.launch import SERVER_COMMANDS, RunningServer, running_server
 from bench.machine import header_lines
+from bench.servers import SERVER_COMMANDS, running_server
 from core.loadgen import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
+from tests.support.launcher import RunningServer
 
 MAYUS = "mayus"
 REFERENCES = ("streams", "protocol")

@@ -6,9 +6,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 
-import cli
+from cli.words import REASON_WORDS
 from core.events import ClientDisconnected, DisconnectReason, MessageReceived
-from tests.conftest import REPO, WAIT, RunningServer, ServeProcess, connect_raw, recv_exactly, recv_until_closed
+from tests.support.launcher import REPO_ROOT as REPO
+from tests.support.launcher import ServeProcess
+from tests.support.servers import RunningServer
+from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
+from tests.support.waiting import WAIT
 
 
 def run_main(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -83,4 +87,4 @@ def test_connect_ends_at_end_of_input(server: RunningServer) -> None:
 
 
 def test_every_disconnect_reason_has_words_in_the_terminal() -> None:
-    assert set(cli.REASON_WORDS) == set(DisconnectReason)
+    assert set(REASON_WORDS) == set(DisconnectReason)

@@ -19,7 +19,9 @@ import pytest
 
 from gui.icon import PNG_SIZES
 from gui.settings import APP_NAME, SETTINGS_FILE
-from tests.conftest import REPO, WAIT, RunningServer, wait_until
+from tests.support.launcher import REPO_ROOT as REPO
+from tests.support.servers import RunningServer
+from tests.support.waiting import WAIT, wait_until
 
 APP_STARTUP = 60.0  # seconds for a window to appear: the one-file build unpacks itself first
 BUILD_TIMEOUT = 600  # seconds; PyInstaller takes about half a minute here
@@ -90,7 +92,15 @@ def test_the_wheel_ships_both_launchers_every_module_and_the_icon(tmp_path: Path
 
     assert dict(launchers["gui_scripts"]) == {"mayus": "main:run_app"}  # no console window on Windows
     assert dict(launchers["console_scripts"]) == {"mayus-cli": "main:main"}
-    assert {"main.py", "cli.py", "core/__init__.py", "core/server.py", "gui/__init__.py", "gui/app.py"} <= names
+    assert {
+        "main.py",
+        "cli/__init__.py",
+        "words/__init__.py",
+        "core/__init__.py",
+        "core/server.py",
+        "gui/__init__.py",
+        "gui/app.py",
+    } <= names
     assert {"gui/icon.py", "gui/assets/mayus.ico"} | {f"gui/assets/mayus-{size}.png" for size in PNG_SIZES} <= names
 
 

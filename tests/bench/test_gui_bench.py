@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from bench.launch import REPO_ROOT
+from tests.support.launcher import REPO_ROOT
 
 QUICK_BENCH_TIMEOUT = 90.0
 STOP_TIMEOUT = 20.0

@@ -7,9 +7,10 @@ import socket
 
 import pytest
 
-from bench.launch import running_server, stop_server
+from bench.servers import running_server
 from core.protocol import uppercase_bytes
-from tests.conftest import connect_raw, recv_exactly, recv_until_closed
+from tests.support.launcher import stop_server
+from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
 
 KINDS = ("streams", "protocol")
 

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from bench.launch import REPO_ROOT, SERVER_COMMANDS
 from bench.server_bench import SCENARIOS
+from bench.servers import SERVER_COMMANDS
+from tests.support.launcher import REPO_ROOT
 
 QUICK_BENCH_TIMEOUT = 110.0
 

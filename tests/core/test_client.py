@@ -24,7 +24,9 @@ from core.events import (
     ReplyReceived,
 )
 from core.recorder import EventRecorder
-from tests.conftest import WAIT, OriginalServer, RunningServer, wait_until, worker_threads
+from tests.support.peers import OriginalServer
+from tests.support.servers import RunningServer
+from tests.support.waiting import WAIT, wait_until, worker_threads
 
 
 @pytest.fixture

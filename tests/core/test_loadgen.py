@@ -15,7 +15,8 @@ from core.events import ServerStats
 from core.latency import LatencyHistogram
 from core.loadgen import LoadProgress, Scenario, hold_idle_connections, make_messages, run_load
 from core.protocol import is_disconnect_word, uppercase_bytes
-from tests.conftest import WAIT, RunningServer
+from tests.support.servers import RunningServer
+from tests.support.waiting import WAIT
 
 
 @contextmanager

@@ -24,17 +24,10 @@ from core.events import (
 from core.protocol import uppercase_bytes
 from core.recorder import EventRecorder
 from core.server import ServerConfig, UppercaseServer
-from tests.conftest import (
-    WAIT,
-    OriginalClient,
-    RunningServer,
-    connect_raw,
-    recv_exactly,
-    recv_until_closed,
-    start_server,
-    wait_until,
-    worker_threads,
-)
+from tests.support.peers import OriginalClient
+from tests.support.servers import RunningServer, start_server
+from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
+from tests.support.waiting import WAIT, wait_until, worker_threads
 
 
 def disconnected(events: EventRecorder, reason: DisconnectReason) -> ClientDisconnected:

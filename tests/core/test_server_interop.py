@@ -8,7 +8,9 @@ import subprocess
 import pytest
 
 from core.events import ClientDisconnected, DisconnectReason
-from tests.conftest import WAIT, RunningServer, connect_raw, recv_exactly, recv_until_closed
+from tests.support.servers import RunningServer
+from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
+from tests.support.waiting import WAIT
 
 NC = shutil.which("nc")
 needs_nc = pytest.mark.skipif(NC is None, reason="netcat (netcat-openbsd) is not installed; .ci/run installs it")

@@ -9,7 +9,8 @@ from collections.abc import Callable
 import pytest
 
 from core.protocol import uppercase_bytes
-from tests.conftest import ServeProcess, connect_raw, recv_exactly
+from tests.support.launcher import ServeProcess
+from tests.support.sockets import connect_raw, recv_exactly
 
 MIB = 1024 * 1024
 # Far below the 100 MB that flows through, far above what streaming needs.

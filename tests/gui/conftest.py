@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from gui.app import App, create_app
-from tests.conftest import WAIT, wait_until, worker_threads
+from tests.support.waiting import WAIT, wait_until, worker_threads
 
 
 def pump(app: App, seconds: float = 0.0) -> None:

@@ -121,7 +121,7 @@ def test_up_and_down_browse_the_history_and_escape_clears(app: App) -> None:
 
 
 def test_binary_bytes_from_a_raw_client_are_shown_visibly(app: App) -> None:
-    from tests.conftest import connect_raw
+    from tests.support.sockets import connect_raw
 
     port = start_server(app)
     with connect_raw(("127.0.0.1", port)) as sock:

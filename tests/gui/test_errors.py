@@ -12,8 +12,8 @@ import pytest
 from gui import theme
 from gui.app import App
 from gui.server_panel import ServerState
-from tests.conftest import worker_threads
 from tests.gui.conftest import connect_client, pick, press, start_server, type_into, wait_for
+from tests.support.waiting import worker_threads
 
 
 @pytest.fixture

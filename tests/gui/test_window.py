@@ -12,8 +12,9 @@ import pytest
 
 from gui.app import App
 from gui.settings import MIN_HEIGHT, MIN_WIDTH
-from tests.conftest import connect_raw, recv_exactly, worker_threads
 from tests.gui.conftest import connect_client, pump, start_server, wait_for
+from tests.support.sockets import connect_raw, recv_exactly
+from tests.support.waiting import worker_threads
 
 MANY_CLIENTS = 300
 

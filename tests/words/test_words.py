@@ -10,7 +10,7 @@ import pytest
 
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
-from tests.conftest import REPO
+from tests.support.launcher import REPO_ROOT as REPO
 from words import Translator, detect_os_language
 from words.tables import AREAS, TABLES, merge
 

@@ -1,7 +1,7 @@
 """Start a server under test as a subprocess, learn its real port, stop it and check it ended.
 
 Every server prints `... listening on HOST:PORT ...` as its first line (Mayus's
-`serve` and the reference servers alike), so `--port 0` works for all of them.
+`serve` and the bench's reference servers alike), so `--port 0` works for all of them.
 """
 
 from __future__ import annotations
@@ -16,17 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 15.0
 STOP_TIMEOUT_SECONDS = 10.0
 _LISTENING = re.compile(r"listening on (\S+):(\d+)")
 
-# The servers the bench compares, by the name it prints.
-SERVER_COMMANDS: dict[str, list[str]] = {
-    "mayus": [sys.executable, "main.py", "serve", "--port", "0", "--quiet"],
-    "streams": [sys.executable, "-m", "bench.reference_servers", "streams", "--port", "0"],
-    "protocol": [sys.executable, "-m", "bench.reference_servers", "protocol", "--port", "0"],
-}
+MAYUS_SERVE = [sys.executable, "main.py", "serve", "--port", "0"]
 
 
 class ServerFailed(RuntimeError):
@@ -85,10 +80,31 @@ def start_server(name: str, command: Sequence[str]) -> RunningServer:
 
 
 @contextmanager
-def running_server(name: str, signum: int = signal.SIGINT) -> Iterator[RunningServer]:
-    """Start server `name` on a free port; stop it with `signum` on exit (see `exit_code`)."""
-    server = start_server(name, SERVER_COMMANDS[name])
+def running_server(name: str, command: Sequence[str], signum: int = signal.SIGINT) -> Iterator[RunningServer]:
+    """Start `command` (a server on a free port); stop it with `signum` on exit (see `exit_code`)."""
+    server = start_server(name, command)
     try:
         yield server
     finally:
         stop_server(server, signum)
+
+
+@dataclass
+class ServeProcess:
+    """`python main.py serve` in a process of its own, started through the bench's"""
+
+    running: RunningServer
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return (self.running.host, self.running.port)
+
+    def rss(self) -> int:
+        import psutil
+
+        return int(psutil.Process(self.running.pid).memory_info().rss)
+
+    def interrupt(self) -> tuple[int, str]:
+        """Ctrl+C the server; return its exit code and what it printed after its first line."""
+        code = stop_server(self.running, signal.SIGINT)
+        return code, "\n".join(self.running.output)

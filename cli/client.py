@@ -1,119 +1,42 @@
-"""The headless faces of Mayus: `serve`, `connect` and `send` in a terminal."""
+"""`connect` and `send`: the client in a terminal, interactive or one-shot."""
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
-import time
 from collections.abc import Sequence
-from types import FrameType
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
+from cli.options import ENDINGS, port
+from cli.words import REASON_WORDS
 from core.client import UppercaseClient
-from core.defaults import DISCONNECT_GRACE_SECONDS, DISCONNECT_WORD, LineEnding
-from core.errors import NetworkError
-from core.events import (
-    ClientConnected,
-    ClientDisconnected,
-    ClientError,
-    Connected,
-    Disconnected,
-    DisconnectReason,
-    Event,
-    MessageReceived,
-    ReplyReceived,
-    ReplySent,
-    ServerError,
-    ServerStarted,
-    ServerStats,
-    ServerStopped,
+from core.defaults import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    DISCONNECT_GRACE_SECONDS,
+    DISCONNECT_WORD,
+    LineEnding,
 )
+from core.errors import NetworkError
+from core.events import ClientError, Connected, Disconnected, ReplyReceived
 from core.recorder import EventRecorder
-from core.server import ServerConfig, UppercaseServer
 from core.text import visible
 
 REPLY_TIMEOUT_SECONDS = 5.0
 
-REASON_WORDS = {
-    DisconnectReason.REQUESTED: "requested disconnect",
-    DisconnectReason.CLOSED_BY_PEER: "closed by the other side",
-    DisconnectReason.RESET: "connection reset",
-    DisconnectReason.IDLE_TIMEOUT: "idle timeout",
-    DisconnectReason.KICKED: "disconnected by the server",
-    DisconnectReason.SERVER_STOPPED: "server stopped",
-    DisconnectReason.LIMIT_REACHED: "connection limit reached",
-    DisconnectReason.NO_CLOSE_FROM_SERVER: "server did not close; closed by the client",
-    DisconnectReason.CLOSED_LOCALLY: "closed by this program",
-}
 
-
-def _stamp() -> str:
-    now = time.time()
-    return time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now % 1 * 1000):03d}"
-
-
-def format_server_event(event: Event, quiet: bool) -> str | None:
-    """One log line for a server event, or None if it is not shown."""
-    match event:
-        case ServerStarted(host=host, port=port):
-            return f"listening on {host}:{port} (Ctrl+C stops)"
-        case ServerStopped():
-            return "server stopped"
-        case ServerError(error=error):
-            return f"error: {error.message}"
-        case ClientConnected(client_id=cid, host=host, port=port) if not quiet:
-            return f"client #{cid} connected from {host}:{port}"
-        case ClientDisconnected(client_id=cid, reason=reason) if not quiet:
-            return f"client #{cid} disconnected ({REASON_WORDS[reason]})"
-        case MessageReceived(client_id=cid, data=data) if not quiet:
-            return f"client #{cid} -> {visible(data)}"
-        case ReplySent(client_id=cid, data=data) if not quiet:
-            return f"client #{cid} <- {visible(data)}"
-        case ServerStats(summarised_messages=n) if n and not quiet:
-            return None  # counts are in the final summary line
-    return None
-
-
-def serve(config: ServerConfig, quiet: bool, out: TextIO = sys.stdout) -> int:
-    """Run the server until Ctrl+C or SIGTERM; print events as log lines."""
-    last_stats: list[ServerStats] = []
-
-    def on_event(event: Event) -> None:
-        if isinstance(event, ServerStats):
-            last_stats[:] = [event]
-        line = format_server_event(event, quiet)
-        if line is not None:
-            print(f"{_stamp()} {line}", file=out, flush=True)
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    # Ctrl+C (SIGINT) and SIGTERM only set a flag, so they can arrive at any moment,
-    # even during start-up, and still end in a clean stop.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, on_signal)
-    server = UppercaseServer(config, on_event)
-    server.start()
-    try:
-        server.wait_started()
-    except NetworkError:
-        return 1
-    try:
-        stop.wait()
-    finally:
-        server.stop()
-    if last_stats:
-        s = last_stats[0]
-        print(
-            f"{_stamp()} totals: {s.messages_in} messages in, {s.messages_out} replies, "
-            f"{s.bytes_in} bytes in, {s.bytes_out} bytes out",
-            file=out,
-            flush=True,
-        )
-    return 0
+def register(sub: Any) -> None:
+    for name, text in (("connect", "interactive client"), ("send", "send each TEXT, print each reply")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--host", default=DEFAULT_HOST)
+        p.add_argument("--port", type=port, default=DEFAULT_PORT)
+        p.add_argument("--ending", choices=sorted(ENDINGS), default="lf", help="line ending added to each message")
+        p.add_argument("--timeout", type=float, default=DEFAULT_CONNECT_TIMEOUT, help="connect timeout, seconds")
+        if name == "send":
+            p.add_argument("texts", nargs="+", metavar="TEXT")
+            p.set_defaults(run=lambda a: send(a.host, a.port, a.texts, ENDINGS[a.ending], a.timeout))
+        else:
+            p.set_defaults(run=lambda a: connect(a.host, a.port, ENDINGS[a.ending], a.timeout))
 
 
 class _Session:

@@ -1,0 +1,46 @@
+"""Plain blocking sockets on loopback, every call bounded by a timeout, closed at the end of each test."""
+
+from __future__ import annotations
+
+import socket
+
+from tests.support.waiting import WAIT
+
+_open: list[socket.socket] = []
+
+
+def connect_raw(address: tuple[str, int], timeout: float = WAIT) -> socket.socket:
+    """A plain blocking socket connected to `address`, with a timeout on every call.
+
+    `close_raw_sockets()` (an autouse fixture calls it) closes it if the test did not.
+    """
+    sock = socket.create_connection(address, timeout=timeout)
+    sock.settimeout(timeout)
+    _open.append(sock)
+    return sock
+
+
+def close_raw_sockets() -> None:
+    while _open:
+        _open.pop().close()
+
+
+def recv_exactly(sock: socket.socket, size: int) -> bytes:
+    """Read exactly `size` bytes or fail (the socket's timeout bounds each read)."""
+    chunks: list[bytes] = []
+    got = 0
+    while got < size:
+        chunk = sock.recv(min(65536, size - got))
+        if not chunk:
+            raise AssertionError(f"connection closed after {got} of {size} bytes")
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def recv_until_closed(sock: socket.socket) -> bytes:
+    """Read until the peer closes; the socket's timeout bounds each read."""
+    chunks: list[bytes] = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
