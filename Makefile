@@ -54,9 +54,9 @@ app: $(DEV_STAMP)
 # PNGs of the window (both themes, both languages) in screenshots/; under Xvfb when it is installed.
 screenshots: $(DEV_STAMP)
 	@if command -v xvfb-run >/dev/null 2>&1; then \
-		xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python -m gui.screenshots screenshots; \
+		xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python -m tools.screenshots screenshots; \
 	else \
-		$(BIN)/python -m gui.screenshots screenshots; \
+		$(BIN)/python -m tools.screenshots screenshots; \
 	fi
 
 clean:

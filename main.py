@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -29,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Until a face takes Ctrl+C over (each does, first thing), it ends the process quietly: never a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     # A frozen executable re-runs itself for each load-generator worker process:
     # freeze_support() turns those runs into workers instead of new windows.
     multiprocessing.freeze_support()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 
 from core.defaults import LineEnding
+from words import LANGUAGES, Translator, detect_os_language
 
-ENDINGS = {"none": LineEnding.NONE, "lf": LineEnding.LF, "crlf": LineEnding.CRLF}
+ENDINGS = {"none": LineEnding.NONE, "lf": LineEnding.LF, "cr": LineEnding.CR, "crlf": LineEnding.CRLF}
 
 
 def port(text: str) -> int:
@@ -18,3 +21,29 @@ def port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError("a port is a whole number from 0 to 65535")
     return value
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """`--lang es|en`; without it, the system's language (LANG, LC_ALL, ...)."""
+    parser.add_argument("--lang", choices=LANGUAGES, default=None, help="es or en (default: the system's)")
+
+
+def translator(args: argparse.Namespace) -> Translator:
+    """The words in the language asked for, or the system's."""
+    return Translator(args.lang or detect_os_language())
+
+
+def positive_seconds(text: str) -> float:
+    """A number of seconds: finite and above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError("seconds must be a number above 0, such as 5 or 0.5")
+    return value
+
+
+def argument_bytes(text: str) -> bytes:
+    """A command-line argument as the bytes that were typed, even when they are not valid UTF-8."""
+    return os.fsencode(text)

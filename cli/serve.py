@@ -1,4 +1,4 @@
-"""`serve`: the uppercase server with no window, one log line per event."""
+"""`serve`: the uppercase server with no window, one log line per event, in the user's language."""
 
 from __future__ import annotations
 
@@ -6,12 +6,10 @@ import argparse
 import signal
 import sys
 import threading
-import time
 from types import FrameType
 from typing import Any, TextIO
 
-from cli.options import port
-from cli.words import REASON_WORDS
+from cli.options import add_language, port, translator
 from core.defaults import DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT
 from core.errors import NetworkError
 from core.events import (
@@ -20,13 +18,14 @@ from core.events import (
     Event,
     MessageReceived,
     ReplySent,
-    ServerError,
     ServerStarted,
     ServerStats,
     ServerStopped,
 )
 from core.server import ServerConfig, UppercaseServer
 from core.text import visible
+from words import Translator
+from words.formats import clock_ms
 
 
 def register(sub: Any) -> None:
@@ -36,6 +35,7 @@ def register(sub: Any) -> None:
     p.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS)
     p.add_argument("--idle-timeout", type=float, default=None, help="seconds; off by default")
     p.add_argument("--quiet", action="store_true", help="log only start, stop and errors")
+    add_language(p)
     p.set_defaults(run=run)
 
 
@@ -47,46 +47,39 @@ def run(args: argparse.Namespace) -> int:
         idle_timeout=args.idle_timeout,
         message_events=not args.quiet,
     )
-    return serve(config, quiet=args.quiet)
+    return serve(config, translator(args), quiet=args.quiet)
 
 
-def _stamp() -> str:
-    now = time.time()
-    return time.strftime("%H:%M:%S", time.localtime(now)) + f".{int(now % 1 * 1000):03d}"
-
-
-def format_server_event(event: Event, quiet: bool) -> str | None:
+def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None:
     """One log line for a server event, or None if it is not shown."""
     match event:
         case ServerStarted(host=host, port=port):
-            return f"listening on {host}:{port} (Ctrl+C stops)"
-        case ServerStopped():
-            return "server stopped"
-        case ServerError(error=error):
-            return f"error: {error.message}"
+            return tr("cli.serve.listening", host=host, port=port)
+        case ServerStopped(error=None):
+            return tr("cli.serve.stopped")
+        case ServerStopped(error=error) if error is not None:
+            return tr("cli.error", error=tr.error(error))
         case ClientConnected(client_id=cid, host=host, port=port) if not quiet:
-            return f"client #{cid} connected from {host}:{port}"
+            return tr("cli.serve.client_connected", client=cid, host=host, port=port)
         case ClientDisconnected(client_id=cid, reason=reason) if not quiet:
-            return f"client #{cid} disconnected ({REASON_WORDS[reason]})"
+            return tr("cli.serve.client_disconnected", client=cid, reason=tr.reason(reason))
         case MessageReceived(client_id=cid, data=data) if not quiet:
             return f"client #{cid} -> {visible(data)}"
         case ReplySent(client_id=cid, data=data) if not quiet:
             return f"client #{cid} <- {visible(data)}"
-        case ServerStats(summarised_messages=n) if n and not quiet:
-            return None  # counts are in the final summary line
     return None
 
 
-def serve(config: ServerConfig, quiet: bool, out: TextIO = sys.stdout) -> int:
-    """Run the server until Ctrl+C or SIGTERM; print events as log lines."""
+def serve(config: ServerConfig, tr: Translator, quiet: bool, out: TextIO = sys.stdout) -> int:
+    """Run the server until Ctrl+C or SIGTERM; print events as log lines. Returns the exit code."""
     last_stats: list[ServerStats] = []
 
     def on_event(event: Event) -> None:
         if isinstance(event, ServerStats):
             last_stats[:] = [event]
-        line = format_server_event(event, quiet)
+        line = format_server_event(event, tr, quiet)
         if line is not None:
-            print(f"{_stamp()} {line}", file=out, flush=True)
+            print(f"{clock_ms(event.when.wall)} {line}", file=out, flush=True)
 
     stop = threading.Event()
 
@@ -109,10 +102,14 @@ def serve(config: ServerConfig, quiet: bool, out: TextIO = sys.stdout) -> int:
         server.stop()
     if last_stats:
         s = last_stats[0]
-        print(
-            f"{_stamp()} totals: {s.messages_in} messages in, {s.messages_out} replies, "
-            f"{s.bytes_in} bytes in, {s.bytes_out} bytes out",
-            file=out,
-            flush=True,
+        count = tr.count
+        totals = tr(
+            "cli.serve.totals",
+            messages_in=count(s.messages_in),
+            messages_out=count(s.messages_out),
+            bytes_in=count(s.bytes_in),
+            bytes_out=count(s.bytes_out),
+            refused=count(s.refused),
         )
+        print(f"{clock_ms(s.when.wall)} {totals}", file=out, flush=True)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import enum
 
 DEFAULT_HOST = "127.0.0.1"
@@ -18,8 +19,16 @@ DISCONNECT_HOLD_SECONDS = 0.05
 
 DEFAULT_MAX_CONNECTIONS = 10_000
 DEFAULT_CONNECT_TIMEOUT = 5.0
-# How long a client waits for the server to close after sending DESCONEXION: short
-# enough that a session with a server that never closes still ends within 2 s.
+
+# The client's quiet gap: bytes from the server separated by this much silence are
+# separate entries, and a reply with no line ending is complete once the line has
+# been quiet this long (its round-trip time still ends at its last byte). Long
+# enough to cover Linux's 40 ms delayed ACK between two writes of one reply, short
+# enough that a reply with no newline is settled at a glance.
+QUIET_GAP_SECONDS = 0.1
+# How long a client waits for the server to close after it asked politely (see
+# ClientSession.disconnect_request): short enough that a session with a server that
+# never closes still ends within 2 s.
 DISCONNECT_GRACE_SECONDS = 1.5
 # How long stop() may take to close every connection and join the worker thread.
 STOP_TIMEOUT_SECONDS = 2.0
@@ -36,9 +45,9 @@ READ_BUFFER_BYTES = 256 * 1024
 MAX_MESSAGE_EVENTS_PER_SECOND = 2_000
 STATS_INTERVAL_SECONDS = 0.25
 
-# A client reply with no newline yet is reported once it grows past this size,
-# so a server that never sends a newline still shows its replies.
-MAX_PENDING_REPLY_BYTES = 64 * 1024
+# Events carry at most this many bytes of a message or reply when their owner asks
+# for a display copy (the window): the counters still count every byte.
+DISPLAY_BYTES = 512
 
 
 class LineEnding(enum.Enum):
@@ -46,11 +55,17 @@ class LineEnding(enum.Enum):
 
     NONE = ""
     LF = "\n"
+    CR = "\r"
     CRLF = "\r\n"
 
     @property
     def bytes(self) -> bytes:
         return self.value.encode("ascii")
+
+    @property
+    def terminator(self) -> builtins.bytes | None:
+        """The byte that ends a reply to a message sent with this ending; None: only a quiet gap does."""
+        return self.bytes[-1:] or None
 
 
 DEFAULT_LINE_ENDING = LineEnding.LF

@@ -2,7 +2,8 @@
 
 Errors say who was at fault: `LocalProtocolError` is misuse by this program (sending
 before connecting, say); `NetworkError` is something the network or the peer did,
-with an `ErrorKind` the window translates and an English message for the terminal.
+with an `ErrorKind`. No prose lives here: the terminal and the window both say an
+error in the user's language from words/errors.py, keyed by the kind.
 """
 
 from __future__ import annotations
@@ -23,45 +24,21 @@ class ErrorKind(enum.Enum):
     TIMED_OUT = "timed_out"
     CONNECTION_RESET = "connection_reset"
     TOO_MANY_OPEN_FILES = "too_many_open_files"
-    NOT_CONNECTED = "not_connected"
     UNEXPECTED = "unexpected"
-
-
-# English templates; {host}, {port} and {detail} are filled in. The window keeps its
-# own translations keyed by ErrorKind.value.
-MESSAGES: dict[ErrorKind, str] = {
-    ErrorKind.PORT_IN_USE: "Port {port} is already in use on {host}. Stop the other program or pick another port.",
-    ErrorKind.PERMISSION_DENIED: (
-        "Permission denied for {host}:{port}. Ports under 1024 need administrator rights; pick a port from 1024 up."
-    ),
-    ErrorKind.ADDRESS_NOT_AVAILABLE: "The address {host} does not belong to this computer.",
-    ErrorKind.CONNECTION_REFUSED: "Connection refused by {host}:{port}. Is the server running on that port?",
-    ErrorKind.HOST_NOT_FOUND: "Host {host} was not found. Check the name or use an IP address.",
-    ErrorKind.TIMED_OUT: "No answer from {host}:{port} in time (timed out).",
-    ErrorKind.CONNECTION_RESET: "The connection with {host}:{port} was reset by the other side.",
-    ErrorKind.TOO_MANY_OPEN_FILES: "Too many open connections for this system (file limit reached).",
-    ErrorKind.NOT_CONNECTED: "Not connected. Connect to a server first.",
-    ErrorKind.UNEXPECTED: "Unexpected network error with {host}:{port}: {detail}",
-}
-
-
-def describe(kind: ErrorKind, host: str = "", port: int = 0, detail: str = "") -> str:
-    """Return the plain English sentence for an error of this kind."""
-    return MESSAGES[kind].format(host=host, port=port, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorInfo:
-    """What went wrong, where, in words and as a kind the window can translate."""
+    """What went wrong and where; `words` turns it into a sentence in the user's language."""
 
     kind: ErrorKind
     host: str
     port: int
-    detail: str = ""
+    detail: str = ""  # the system's own text, for UNEXPECTED only
 
-    @property
-    def message(self) -> str:
-        return describe(self.kind, self.host, self.port, self.detail)
+    def __str__(self) -> str:
+        where = f" ({self.host}:{self.port})" if self.host else ""
+        return f"{self.kind.value}{where}{': ' + self.detail if self.detail else ''}"
 
 
 class MayusError(Exception):
@@ -76,7 +53,7 @@ class NetworkError(MayusError):
     """The network or the peer failed; `info` says how, in plain words."""
 
     def __init__(self, info: ErrorInfo) -> None:
-        super().__init__(info.message)
+        super().__init__(str(info))
         self.info = info
 
 

@@ -2,17 +2,33 @@
 
 The callback runs on the worker thread that produced the event: it must be quick
 and must not touch any widget (the window puts events on a queue and drains it).
-Times are wall-clock seconds (`time.time()`) so they can be shown to a person;
-round-trip times are measured on a monotonic clock.
+
+Every event carries `when`, a `Stamp` taken at the moment it happened: `when.mono`
+orders events across the server's and the client's threads, `when.wall` is shown
+to a person. A failure is one event: `ServerStopped(error)` or
+`Disconnected(reason, error)`, never an error followed by a close to pair up.
 """
 
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.errors import ErrorInfo
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Stamp:
+    """When something happened: `mono` (perf_counter seconds) orders, `wall` (time.time()) is shown."""
+
+    mono: float
+    wall: float
+
+    @staticmethod
+    def now() -> Stamp:
+        return Stamp(time.perf_counter(), time.time())
 
 
 class DisconnectReason(enum.Enum):
@@ -24,9 +40,9 @@ class DisconnectReason(enum.Enum):
     IDLE_TIMEOUT = "idle_timeout"  # the server dropped a client silent for too long
     KICKED = "kicked"  # the server's user disconnected this client
     SERVER_STOPPED = "server_stopped"  # the server was stopped
-    LIMIT_REACHED = "limit_reached"  # refused: the server is at its connection limit
     NO_CLOSE_FROM_SERVER = "no_close_from_server"  # client closed itself: no close after DESCONEXION
     CLOSED_LOCALLY = "closed_locally"  # the client was shut down by its own program
+    CONNECT_FAILED = "connect_failed"  # the client never got connected (the error says why)
 
 
 # --- server side -----------------------------------------------------------
@@ -34,20 +50,19 @@ class DisconnectReason(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ServerStarted:
+    """The server listens on (host, port); port is the real one when 0 was asked for."""
+
     host: str
     port: int
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class ServerStopped:
-    pass
+    """The server stopped: asked to (`error` None), or it could not start or run (`error` says why)."""
 
-
-@dataclass(frozen=True, slots=True)
-class ServerError:
-    """The server could not start, or something failed while it ran."""
-
-    error: ErrorInfo
+    error: ErrorInfo | None
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,35 +70,50 @@ class ClientConnected:
     client_id: int
     host: str
     port: int
-    at: float
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class MessageReceived:
-    """One message from a client: a line with its ending, or bytes with no newline."""
+    """One message from a client: a line with its ending, or what one read brought from a peer with no newlines.
+
+    `data` holds the message's bytes, or their first DISPLAY_BYTES when the server
+    was asked for display copies; `size` is the message's real size in bytes.
+    `continued` marks the next piece of a line too long for one read: the same
+    message, not a new one (the message counter counts it once). `ending` is the
+    line ending the bytes end with (b"" if none).
+    """
 
     client_id: int
     data: bytes
-    at: float
+    size: int
+    ending: bytes
+    continued: bool
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class ReplySent:
+    """The reply to one message (or to one piece of a long one), as written to the client; sizes as above."""
+
     client_id: int
     data: bytes
-    at: float
+    size: int
+    ending: bytes
+    continued: bool
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class ClientDisconnected:
     client_id: int
     reason: DisconnectReason
-    at: float
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class ClientStats:
-    """Exact counters of one client at the time of the snapshot."""
+    """Exact counters of one client at the time of the snapshot; `last_activity` is wall-clock seconds."""
 
     client_id: int
     messages_in: int
@@ -111,7 +141,7 @@ class ServerStats:
     summarised_messages: int
     refused: int
     changed: tuple[ClientStats, ...]
-    at: float
+    when: Stamp
 
 
 # --- client side -----------------------------------------------------------
@@ -122,46 +152,104 @@ class Connected:
     host: str
     port: int
     local_port: int
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class MessageSent:
+    """Bytes the client wrote.
+
+    `number` counts the session's messages from 1. A polite disconnect writes the
+    word and, a moment later if the server is still there, its line ending: the
+    second write has the same number and `continued` set. `expects_reply` is False
+    for that polite request (it waits for a close, not a reply). `waiting` and
+    `waiting_since` (a `Stamp.mono`) describe the messages still waiting for a
+    reply after this one was sent. `data` and `size` are as in MessageReceived;
+    `ending` is the line ending the bytes end with (b"" if none).
+    """
+
+    number: int
     data: bytes
-    at: float
+    size: int
+    ending: bytes
+    continued: bool
+    expects_reply: bool
+    waiting: int
+    waiting_since: float | None
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
-class ReplyReceived:
-    """A reply from the server; `rtt` is seconds from send to complete reply.
+class DataReceived:
+    """Bytes from the server, reported as they arrive: a piece of one entry.
 
-    `rtt` is None for data the server sent with no message of ours waiting.
+    An entry is what arrived with no quiet gap inside it, up to the line ending
+    that ends a reply (see core/client_protocol.py). `entry` numbers entries from 1;
+    the first piece of an entry has `entry_size == size`. `reply_to` is the number
+    of the message it answers, or None when no message was waiting (unsolicited:
+    a banner, a push, a late reply). `data` holds the bytes, or only those within
+    the entry's first DISPLAY_BYTES when display copies were asked for; `size` is
+    how many bytes arrived. On the piece that completes the entry, `complete` is
+    set, `ending` holds its line ending (b"" if a quiet gap or the close ended it)
+    and `rtt` the seconds from the send of `reply_to` to the entry's last byte.
+    `waiting` and `waiting_since` are as in MessageSent, after this piece.
     """
 
+    entry: int
     data: bytes
+    size: int
+    entry_size: int
+    reply_to: int | None
+    complete: bool
+    ending: bytes
     rtt: float | None
-    at: float
+    waiting: int
+    waiting_since: float | None
+    when: Stamp
+
+
+@dataclass(frozen=True, slots=True)
+class DataSummarised:
+    """Entries not reported one by one because more than the cap a second arrived; the counts stay exact.
+
+    Any entry open before this one ends here (with no round-trip time on show).
+    """
+
+    entries: int
+    size: int
+    replies: int  # how many of those entries answered a message
+    waiting: int
+    waiting_since: float | None
+    when: Stamp
+
+
+@dataclass(frozen=True, slots=True)
+class DisconnectAnswered:
+    """The server answered a DESCONEXION (message `number`) instead of closing the connection.
+
+    `polite`: it was the polite disconnect's word (sent alone, then with its ending),
+    not one the user typed. `ending` is the line ending that went with a typed word:
+    a server that compares the exact text may close only when it comes with none.
+    """
+
+    number: int
+    ending: bytes
+    polite: bool
+    when: Stamp
 
 
 @dataclass(frozen=True, slots=True)
 class Disconnected:
+    """The session ended, or never began (CONNECT_FAILED); `error` says what failed, if anything did."""
+
     reason: DisconnectReason
-
-
-@dataclass(frozen=True, slots=True)
-class ClientError:
-    error: ErrorInfo
+    error: ErrorInfo | None
+    when: Stamp
 
 
 ServerEvent = (
-    ServerStarted
-    | ServerStopped
-    | ServerError
-    | ClientConnected
-    | MessageReceived
-    | ReplySent
-    | ClientDisconnected
-    | ServerStats
+    ServerStarted | ServerStopped | ClientConnected | MessageReceived | ReplySent | ClientDisconnected | ServerStats
 )
-ClientEvent = Connected | MessageSent | ReplyReceived | Disconnected | ClientError
+ClientEvent = Connected | MessageSent | DataReceived | DataSummarised | DisconnectAnswered | Disconnected
 Event = ServerEvent | ClientEvent
 EventCallback = Callable[[Event], None]

@@ -43,6 +43,12 @@ class LoopThread:
         with contextlib.suppress(RuntimeError):  # loop already closed: nothing left to act on
             self._loop.call_soon_threadsafe(fn)
 
+    def join(self, timeout: float) -> bool:
+        """Wait up to `timeout` s for the thread to end (its loop stopped); True if it ended."""
+        if not self.in_loop_thread():
+            self._thread.join(timeout)
+        return not self._thread.is_alive()
+
     def stop(self, timeout: float) -> bool:
         """Stop the loop, join the thread for up to `timeout` s; True if it ended.
 

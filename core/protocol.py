@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import enum
+from dataclasses import dataclass
 
 from core.defaults import DISCONNECT_WORD
 from core.errors import LocalProtocolError
@@ -57,20 +58,42 @@ def _could_become_word(line_start: bytes) -> bool:
     return _WORD.startswith(word.lower())
 
 
+def _sequence_length(lead: int) -> int:
+    """How many bytes the UTF-8 character starting with byte `lead` has."""
+    if lead >= 0xF0:
+        return 4
+    if lead >= 0xE0:
+        return 3
+    return 2 if lead >= 0xC0 else 1
+
+
 class Uppercaser:
     """Streaming UTF-8 uppercasing that keeps invalid bytes as they are.
 
     Decoding with surrogateescape maps each invalid byte to a lone surrogate, which
-    `str.upper` leaves alone and encoding maps back to the same byte.
+    `str.upper` leaves alone and encoding maps back to the same byte. The first bytes
+    of a character split between reads wait for the rest; at a pause the caller may
+    `flush_partial()` them (they go out unchanged), and when the rest comes after all
+    it still comes back uppercased if the character's uppercase begins with the bytes
+    already sent, as every Spanish letter's does (ñ → Ñ is C3 B1 → C3 91).
     """
 
-    __slots__ = ("_decoder", "_pending")
+    __slots__ = ("_decoder", "_pending", "_sent")
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
         self._pending = False  # the decoder holds the first bytes of a character
+        self._sent = b""  # the first bytes of a character, flushed unchanged at a pause
+
+    @property
+    def holding(self) -> bool:
+        """True while the first bytes of a character wait for the rest."""
+        return self._pending
 
     def feed(self, data: bytes) -> bytes:
+        if self._sent:
+            head, data = self._finish_sent(data)
+            return head + self.feed(data) if data else head
         if not self._pending:
             if data.isascii():
                 return data.upper()
@@ -80,11 +103,41 @@ class Uppercaser:
         self._pending = bool(self._decoder.getstate()[0])
         return text.upper().encode("utf-8", "surrogateescape")
 
+    def flush_partial(self) -> bytes:
+        """The peer paused: return the first bytes of an unfinished character, unchanged (its rest may follow)."""
+        pending = self._decoder.getstate()[0]
+        if not pending:
+            return b""
+        self._decoder.reset()
+        self._pending = False
+        self._sent = pending
+        return pending
+
     def flush(self) -> bytes:
-        """Return the bytes of an unfinished character, unchanged."""
+        """The stream ended: return the bytes of an unfinished character, unchanged."""
         text = self._decoder.decode(b"", final=True)
         self._pending = False
+        self._sent = b""
         return text.encode("utf-8", "surrogateescape")
+
+    def _finish_sent(self, data: bytes) -> tuple[bytes, bytes]:
+        """Answer the rest of a character whose first bytes went out at a pause; return (reply, data left)."""
+        sent = self._sent
+        need = _sequence_length(sent[0]) - len(sent)
+        rest = data[:need]
+        follows = len(rest) - len(rest.lstrip(bytes(range(0x80, 0xC0))))  # continuation bytes at the start
+        if follows < need:
+            if follows == len(data):  # still unfinished: these go out unchanged as well, the rest may follow
+                self._sent += data
+                return data, b""
+            self._sent = b""  # cut short by a byte that cannot continue it: it never was a character
+            return data[:follows], data[follows:]
+        self._sent = b""
+        text = (sent + rest).decode("utf-8", "surrogateescape")
+        upper = text.upper().encode("utf-8", "surrogateescape")
+        if len(text) == 1 and upper.startswith(sent):
+            return upper[len(sent) :], data[need:]
+        return rest, data[need:]  # its uppercase would change bytes already sent: it stays as sent
 
 
 def uppercase_bytes(data: bytes) -> bytes:
@@ -92,24 +145,39 @@ def uppercase_bytes(data: bytes) -> bytes:
     return data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
 
 
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One message as received and the reply it got (b"" for DESCONEXION).
+
+    `continued`: these bytes continue a message recorded before (a line longer than
+    one read, or the rest of a character sent at a pause), so they are not a new message.
+    """
+
+    data: bytes
+    reply: bytes
+    continued: bool = False
+
+
 class UppercaseSession:
     """One client's conversation with the uppercase server.
 
     Counters are exact: `messages_in` counts every message received (DESCONEXION
-    included), `messages_out` every message answered. With `keep_messages` set, the
-    raw bytes of each message are appended to `messages` for the caller to report
-    and clear; off, nothing is kept, so the session's memory stays bounded.
+    included; a line that takes several reads counts once), `messages_out` every
+    message answered. With `keep_messages` set, each message and its reply are
+    appended to `records` for the caller to report and clear; off, nothing is kept,
+    so the session's memory stays bounded.
     """
 
     __slots__ = (
         "_held",
         "_mid_line",
+        "_run",
         "_speaks_lines",
         "_upper",
         "keep_messages",
-        "messages",
         "messages_in",
         "messages_out",
+        "records",
         "state",
     )
 
@@ -118,16 +186,25 @@ class UppercaseSession:
         self._held = b""  # a line start that may still become DESCONEXION
         self._mid_line = False  # bytes of the current line were already answered
         self._speaks_lines = False  # the peer has sent a LF at least once
+        # Messages counted for the reads that came back to back with no LF, from a peer that
+        # has not sent a LF yet: each was taken as a message, as the original client means it;
+        # if a LF then ends them before a pause, they were one line, and count as one.
+        self._run = 0
         self.state = SessionState.OPEN
         self.messages_in = 0
         self.messages_out = 0
         self.keep_messages = keep_messages
-        self.messages: list[bytes] = []
+        self.records: list[MessageRecord] = []
 
     @property
     def holding(self) -> bool:
         """True if some bytes wait for the next read or a pause before being answered."""
-        return bool(self._held)
+        return bool(self._held) or self._upper.holding
+
+    @property
+    def wants_pause(self) -> bool:
+        """True if the caller should call receive_pause() once the peer has been quiet for a moment."""
+        return bool(self._held) or self._upper.holding or (self._run > 0 and not self._speaks_lines)
 
     def receive_data(self, data: bytes) -> bytes:
         """Take bytes read from the peer; return the reply to send (maybe empty).
@@ -153,10 +230,17 @@ class UppercaseSession:
         return self._receive_plain(data)
 
     def receive_pause(self) -> bytes:
-        """The peer sent nothing more for a while: held bytes are a whole message."""
-        if self.state is not SessionState.OPEN or not self._held:
+        """The peer sent nothing more for a while: held bytes are a whole message, and the
+        first bytes of an unfinished character go back unchanged (the rest, if it comes, is still uppercased)."""
+        if self.state is not SessionState.OPEN:
             return b""
-        return self._finish_held()
+        self._run = 0  # reads after a pause are new messages
+        reply = self._finish_held() if self._held else b""
+        if self.state is SessionState.OPEN and self._upper.holding:
+            partial = self._upper.flush_partial()
+            self._record(b"", partial, continued=True)
+            reply += partial
+        return reply
 
     def receive_eof(self) -> bytes:
         """The peer closed its writing side: answer what is left and end the session."""
@@ -165,7 +249,10 @@ class UppercaseSession:
         reply = self._finish_held() if self._held else b""
         if self.state is SessionState.OPEN:
             self.state = SessionState.CLOSED
-        return reply + self._upper.flush()
+        rest = self._upper.flush()
+        if rest:
+            self._record(b"", rest, continued=True)
+        return reply + rest
 
     # -- internals -----------------------------------------------------------
 
@@ -173,20 +260,35 @@ class UppercaseSession:
         if self.state is not SessionState.OPEN:
             raise LocalProtocolError(f"session is {self.state.value}; no more data can be fed")
 
+    def _record(self, data: bytes, reply: bytes, continued: bool = False) -> None:
+        if self.keep_messages:
+            self.records.append(MessageRecord(data, reply, continued))
+
     def _finish_held(self) -> bytes:
         held, self._held = self._held, b""
-        self._count_in(held)
+        self.messages_in += 1
         if is_disconnect_word(held):
+            self._record(held, b"")
             self.state = SessionState.DISCONNECT_REQUESTED
             return b""
         self.messages_out += 1
         self._mid_line = True
-        return self._upper.feed(held)
+        reply = self._upper.feed(held)
+        self._record(held, reply)
+        return reply
 
-    def _count_in(self, message: bytes) -> None:
-        self.messages_in += 1
-        if self.keep_messages:
-            self.messages.append(message)
+    def _run_ends(self, lines: int) -> int:
+        """How many messages counted since the last LF turn out to be one line's pieces (0 if none).
+
+        Called with the number of LFs in a read, before it is counted; keeps `_run` up to date.
+        """
+        if self._speaks_lines or not self._mid_line or self._run == 0:
+            return 0
+        if lines:
+            extra, self._run = self._run, 0
+            return extra  # the pieces so far and this read's first line are one message
+        self._run += 1
+        return 0
 
     def _continues_line(self) -> bool:
         return self._mid_line and self._speaks_lines
@@ -206,21 +308,35 @@ class UppercaseSession:
 
         `lines` is how many LFs `data` holds, if the caller already knows.
         """
+        continues = self._continues_line()
         body, self._held = self._split_tail(data)
         if not body:
             return b""
-        if lines is None:
+        if lines is None or self._held:
             lines = body.count(b"\n")
+        merged = self._run_ends(lines)
+        continues = continues or merged > 0
+        unterminated = body[-1] != 0x0A
         if lines:
             self._speaks_lines = True
-        unterminated = not body.endswith(b"\n")
-        count = lines + unterminated
+        elif unterminated and not self._speaks_lines and not self._mid_line:
+            self._run = 1  # a read with no LF from a peer with no LF yet: a message, for now
+        count = lines + unterminated - continues - max(0, merged - 1)
         self.messages_in += count
         self.messages_out += count
-        if self.keep_messages:
-            self.messages.extend(_split_messages(body))
         self._mid_line = unterminated
-        return self._upper.feed(body)
+        reply = self._upper.feed(body)
+        if self.keep_messages:
+            self._record_pieces(body, reply, continues)
+        return reply
+
+    def _record_pieces(self, body: bytes, reply: bytes, continues: bool) -> None:
+        """Record each line of `body` with its reply; the uppercasing keeps every LF, so the reply splits alike."""
+        messages, replies = _split_lines(body), _split_lines(reply)
+        if len(replies) < len(messages):  # the last piece's reply waits for the rest of a character
+            replies.append(b"")
+        for index, (message, answer) in enumerate(zip(messages, replies, strict=True)):
+            self._record(message, answer, continued=continues and index == 0)
 
     def _receive_lines(self, data: bytes) -> bytes:
         """Slow path: look at each line, since one of them may be DESCONEXION."""
@@ -231,13 +347,18 @@ class UppercaseSession:
             if end == 0:
                 break
             line = data[start:end]
-            if not self._continues_line() and is_disconnect_word(line):
-                self._count_in(line)
+            continues = self._continues_line()
+            if not continues and is_disconnect_word(line):
+                self.messages_in += 1
+                self._record(line, b"")
                 self.state = SessionState.DISCONNECT_REQUESTED
                 return b"".join(replies)
-            replies.append(self._upper.feed(line))
-            self._count_in(line)
-            self.messages_out += 1
+            reply = self._upper.feed(line)
+            replies.append(reply)
+            self._record(line, reply, continued=continues)
+            if not continues:
+                self.messages_in += 1
+                self.messages_out += 1
             self._mid_line = False
             self._speaks_lines = True
             start = end
@@ -245,17 +366,19 @@ class UppercaseSession:
         if rest:
             body, self._held = self._split_tail(rest)
             if body:
-                replies.append(self._upper.feed(body))
-                self._count_in(body)
+                reply = self._upper.feed(body)
+                replies.append(reply)
+                self._record(body, reply)
+                self.messages_in += 1
                 self.messages_out += 1
                 self._mid_line = True
         return b"".join(replies)
 
 
-def _split_messages(body: bytes) -> list[bytes]:
-    """Split answered bytes into messages: lines with their LF, then any tail."""
-    parts = body.split(b"\n")
-    messages = [part + b"\n" for part in parts[:-1]]
+def _split_lines(data: bytes) -> list[bytes]:
+    """Cut bytes into lines with their LF, then any tail: b"a\\nb" -> [b"a\\n", b"b"]."""
+    parts = data.split(b"\n")
+    pieces = [part + b"\n" for part in parts[:-1]]
     if parts[-1]:
-        messages.append(parts[-1])
-    return messages
+        pieces.append(parts[-1])
+    return pieces

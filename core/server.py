@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from core.budget import EventBudget
 from core.defaults import (
     DEFAULT_HOST,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PORT,
     DISCONNECT_HOLD_SECONDS,
+    DISPLAY_BYTES,
     MAX_MESSAGE_EVENTS_PER_SECOND,
     READ_BUFFER_BYTES,
     STATS_INTERVAL_SECONDS,
@@ -36,13 +38,14 @@ from core.events import (
     EventCallback,
     MessageReceived,
     ReplySent,
-    ServerError,
     ServerStarted,
     ServerStats,
     ServerStopped,
+    Stamp,
 )
 from core.loop_thread import LoopThread
 from core.protocol import SessionState, UppercaseSession
+from core.text import line_ending
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,25 +58,20 @@ class ServerConfig:
     backlog: int = 1024
 
 
-class _MessageBudget:
-    """Caps per-message events per stats interval; counts what it turned away."""
+@dataclass(slots=True)
+class _Totals:
+    """Message and byte counters, summed."""
 
-    __slots__ = ("_left", "_per_interval", "summarised")
+    messages_in: int = 0
+    messages_out: int = 0
+    bytes_in: int = 0
+    bytes_out: int = 0
 
-    def __init__(self, per_second: int, interval: float) -> None:
-        self._per_interval = max(1, int(per_second * interval))
-        self._left = self._per_interval
-        self.summarised = 0
-
-    def take(self, count: int) -> bool:
-        if count <= self._left:
-            self._left -= count
-            return True
-        self.summarised += count
-        return False
-
-    def refill(self) -> None:
-        self._left = self._per_interval
+    def add(self, messages_in: int, messages_out: int, bytes_in: int, bytes_out: int) -> None:
+        self.messages_in += messages_in
+        self.messages_out += messages_out
+        self.bytes_in += bytes_in
+        self.bytes_out += bytes_out
 
 
 class _Connection(asyncio.BufferedProtocol):
@@ -95,6 +93,8 @@ class _Connection(asyncio.BufferedProtocol):
         self.reason: DisconnectReason | None = None
         self._hold_timer: asyncio.TimerHandle | None = None
         self.refused = False
+        self.ended_at: Stamp | None = None  # when the end began: our close, or the peer's
+        self.folded = _Totals()  # what of this connection's counters the server's running totals already hold
 
     # -- asyncio.Protocol -------------------------------------------------------
 
@@ -125,10 +125,11 @@ class _Connection(asyncio.BufferedProtocol):
         self._deliver(reply)
         if session.state is SessionState.DISCONNECT_REQUESTED:
             self.close(DisconnectReason.REQUESTED)
-        elif session.holding:
+        elif session.wants_pause:
             self._restart_hold_timer()
 
     def eof_received(self) -> bool:
+        self.ended_at = self.ended_at or Stamp.now()
         self._deliver(self.session.receive_eof())
         if self.reason is None:
             requested = self.session.state is SessionState.DISCONNECT_REQUESTED
@@ -157,6 +158,7 @@ class _Connection(asyncio.BufferedProtocol):
 
     def close(self, reason: DisconnectReason, abort: bool = False) -> None:
         """Close once pending replies are sent (or at once with `abort`)."""
+        self.ended_at = self.ended_at or Stamp.now()
         if self.reason is None:
             self.reason = reason
         if self.transport is not None:
@@ -166,14 +168,18 @@ class _Connection(asyncio.BufferedProtocol):
                 self.transport.close()
 
     def _deliver(self, reply: bytes) -> None:
-        """Send what the session answered, count it, and report the messages it took in."""
+        """Report the messages the session took in, then send what it answered and count it.
+
+        Reporting comes first, so a message's event is always stamped (and queued)
+        before its reply can reach anyone.
+        """
+        if self.session.records:
+            self._server.report_messages(self)
         if reply:
             assert self.transport is not None
             self.transport.write(reply)
             self.bytes_out += len(reply)
         self._server.touched(self)
-        if self.session.messages:
-            self._server.report_messages(self, reply)
 
     def _restart_hold_timer(self) -> None:
         self._cancel_hold_timer()
@@ -204,8 +210,9 @@ class _ServerCore:
         self._connections: dict[int, _Connection] = {}
         self._changed: set[_Connection] = set()
         self._next_id = 1
-        self._budget = _MessageBudget(MAX_MESSAGE_EVENTS_PER_SECOND, STATS_INTERVAL_SECONDS)
-        self._totals = [0, 0, 0, 0]  # messages in, out, bytes in, out of clients already gone
+        self._budget = EventBudget(MAX_MESSAGE_EVENTS_PER_SECOND, STATS_INTERVAL_SECONDS)
+        self.summarised = 0  # messages not reported one by one (over the cap)
+        self._totals = _Totals()  # every client's counters, folded in at each stats tick
         self._server: asyncio.Server | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stats_dirty = False
@@ -221,11 +228,10 @@ class _ServerCore:
             )
         except (OSError, UnicodeError) as exc:
             info = error_info(exc, cfg.host, cfg.port)
-            self._emit(ServerError(info))
-            self._emit(ServerStopped())
+            self._emit(ServerStopped(info, Stamp.now()))
             raise NetworkError(info) from exc
         host, port = self._server.sockets[0].getsockname()[:2]
-        self._emit(ServerStarted(host, port))
+        self._emit(ServerStarted(host, port, Stamp.now()))
         self._tasks.append(self.loop.create_task(self._tick_stats()))
         if cfg.idle_timeout is not None:
             self._tasks.append(self.loop.create_task(self._drop_idle(cfg.idle_timeout)))
@@ -249,7 +255,7 @@ class _ServerCore:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._server.wait_closed(), STOP_TIMEOUT_SECONDS / 2)
         self._emit_stats()
-        self._emit(ServerStopped())
+        self._emit(ServerStopped(None, Stamp.now()))
 
     # -- called by connections ---------------------------------------------------
 
@@ -263,29 +269,37 @@ class _ServerCore:
         self._connections[conn.client_id] = conn
         assert conn.transport is not None
         peer = conn.transport.get_extra_info("peername") or ("?", 0)
-        self._emit(ClientConnected(conn.client_id, str(peer[0]), int(peer[1]), time.time()))
+        self._emit(ClientConnected(conn.client_id, str(peer[0]), int(peer[1]), Stamp.now()))
         self._stats_dirty = True
         return True
 
     def touched(self, conn: _Connection) -> None:
         self._changed.add(conn)
 
-    def report_messages(self, conn: _Connection, reply: bytes) -> None:
-        messages = conn.session.messages
-        if self._budget.take(len(messages) + (1 if reply else 0)):
-            now = time.time()
-            for message in messages:
-                self._emit(MessageReceived(conn.client_id, message, now))
-            if reply:
-                self._emit(ReplySent(conn.client_id, reply, now))
-        messages.clear()
+    def report_messages(self, conn: _Connection) -> None:
+        """Report each message the session recorded and its reply, unless over the per-second cap."""
+        records = conn.session.records
+        messages = sum(1 for record in records if not record.continued)
+        if not self._budget.take(messages, self.loop.time()):
+            self.summarised += messages
+        else:
+            when, cid, emit = Stamp.now(), conn.client_id, self._emit
+            for record in records:
+                data, reply = record.data, record.reply
+                if data or not record.continued:
+                    emit(
+                        MessageReceived(cid, data[:DISPLAY_BYTES], len(data), line_ending(data), record.continued, when)
+                    )
+                if reply:
+                    emit(ReplySent(cid, reply[:DISPLAY_BYTES], len(reply), line_ending(reply), record.continued, when))
+        records.clear()
 
     def forget(self, conn: _Connection, reason: DisconnectReason) -> None:
         if self._connections.pop(conn.client_id, None) is None:
             return
         self._changed.add(conn)
         self._stats_dirty = True
-        self._emit(ClientDisconnected(conn.client_id, reason, time.time()))
+        self._emit(ClientDisconnected(conn.client_id, reason, conn.ended_at or Stamp.now()))
 
     # -- called from other threads through the loop ------------------------------
 
@@ -301,15 +315,22 @@ class _ServerCore:
     async def _tick_stats(self) -> None:
         while True:
             await asyncio.sleep(STATS_INTERVAL_SECONDS)
-            self._budget.refill()
             if self._changed or self._stats_dirty:
                 self._emit_stats()
 
     def _emit_stats(self) -> None:
-        now_loop, now = self.loop.time(), time.time()
-        changed = []
+        """Fold the changed clients' counters into the running totals and report them (O(changed clients))."""
+        now_loop, when = self.loop.time(), Stamp.now()
+        totals, changed = self._totals, []
         for conn in self._changed:
-            s = conn.session
+            s, folded = conn.session, conn.folded
+            totals.add(
+                s.messages_in - folded.messages_in,
+                s.messages_out - folded.messages_out,
+                conn.bytes_in - folded.bytes_in,
+                conn.bytes_out - folded.bytes_out,
+            )
+            conn.folded = _Totals(s.messages_in, s.messages_out, conn.bytes_in, conn.bytes_out)
             changed.append(
                 ClientStats(
                     conn.client_id,
@@ -317,39 +338,24 @@ class _ServerCore:
                     s.messages_out,
                     conn.bytes_in,
                     conn.bytes_out,
-                    now - (now_loop - conn.last_activity),
+                    when.wall - (now_loop - conn.last_activity),
                 )
             )
-            if conn.client_id not in self._connections:  # gone: fold into the totals
-                self._add_to_totals(conn)
         self._changed.clear()
         self._stats_dirty = False
-        totals = list(self._totals)
-        for conn in self._connections.values():
-            s = conn.session
-            totals[0] += s.messages_in
-            totals[1] += s.messages_out
-            totals[2] += conn.bytes_in
-            totals[3] += conn.bytes_out
         self._emit(
             ServerStats(
                 clients=len(self._connections),
-                messages_in=totals[0],
-                messages_out=totals[1],
-                bytes_in=totals[2],
-                bytes_out=totals[3],
-                summarised_messages=self._budget.summarised,
+                messages_in=totals.messages_in,
+                messages_out=totals.messages_out,
+                bytes_in=totals.bytes_in,
+                bytes_out=totals.bytes_out,
+                summarised_messages=self.summarised,
                 refused=self.refused,
                 changed=tuple(changed),
-                at=now,
+                when=when,
             )
         )
-
-    def _add_to_totals(self, conn: _Connection) -> None:
-        self._totals[0] += conn.session.messages_in
-        self._totals[1] += conn.session.messages_out
-        self._totals[2] += conn.bytes_in
-        self._totals[3] += conn.bytes_out
 
     async def _drop_idle(self, idle_timeout: float) -> None:
         period = max(0.02, min(1.0, idle_timeout / 4))
@@ -364,9 +370,12 @@ class _ServerCore:
 class UppercaseServer:
     """Runs the uppercase server on a worker thread; every method is safe from any thread.
 
-    `start()` returns at once; the outcome arrives as ServerStarted, or ServerError
-    then ServerStopped, and `wait_started()` waits for it. `stop()` closes every
-    connection and joins the worker thread.
+    `start()` returns at once; the outcome arrives as ServerStarted, or as
+    ServerStopped(error) after which nothing is left running (the server can be
+    started again), and `wait_started()` waits for it. `request_stop()` returns at
+    once too: ServerStopped follows when every connection is closed and the port is
+    free, and the worker thread then ends by itself. `stop()` does the same and
+    waits, bounded, for the thread.
     """
 
     def __init__(self, config: ServerConfig, on_event: EventCallback) -> None:
@@ -374,6 +383,7 @@ class UppercaseServer:
         self._on_event = on_event
         self._thread: LoopThread | None = None
         self._core: _ServerCore | None = None
+        self._ending: list[LoopThread] = []  # threads asked to stop, not yet joined
         self._started = threading.Event()
         self._address: tuple[str, int] | None = None
         self._error: ErrorInfo | None = None
@@ -381,12 +391,12 @@ class UppercaseServer:
 
     @property
     def address(self) -> tuple[str, int] | None:
-        """The real (host, port) once listening, else None."""
+        """The real (host, port) while listening, else None."""
         return self._address
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive() and self._address is not None
+        return self._address is not None
 
     def start(self) -> None:
         """Begin binding on a new worker thread. Raises LocalProtocolError if already started."""
@@ -396,15 +406,17 @@ class UppercaseServer:
             self._started.clear()
             self._address = None
             self._error = None
-            self._thread = LoopThread("mayus-server")
-            self._core = _ServerCore(self.config, self._on_event, self._thread.loop)
-            self._thread.submit(self._bind(self._thread, self._core))
+            thread = LoopThread("mayus-server")
+            core = _ServerCore(self.config, self._on_event, thread.loop)
+            self._thread, self._core = thread, core
+            thread.submit(self._bind(thread, core))
 
     async def _bind(self, thread: LoopThread, core: _ServerCore) -> None:
         try:
             self._address = await core.start()
-        except NetworkError as exc:
+        except NetworkError as exc:  # already reported as ServerStopped(error)
             self._error = exc.info
+            self._let_go(thread)
             thread.loop.stop()  # nothing is left running after a failed start
         finally:
             self._started.set()
@@ -424,22 +436,40 @@ class UppercaseServer:
     def disconnect_all(self) -> None:
         self._on_loop(lambda core: core.disconnect(None))
 
-    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
-        """Close every connection, stop listening, join the worker. Safe to call twice."""
-        with self._lock:
-            thread, core = self._thread, self._core
-            self._thread = self._core = None
+    def request_stop(self) -> None:
+        """Begin closing every connection and the listening socket; returns at once. Safe to call twice."""
+        thread, core = self._let_go(None)
         if thread is None or core is None:
             return
-        deadline = time.monotonic() + timeout
-        if thread.is_alive() and self._address is not None:
-            future = thread.submit(core.shutdown())
+
+        async def shut_down() -> None:
             try:
-                future.result(timeout)
-            except Exception:  # loop already stopping or shutdown timed out: join anyway
-                future.cancel()
-        thread.stop(max(0.0, deadline - time.monotonic()))
+                await core.shutdown()
+            finally:
+                self._address = None
+                thread.loop.stop()  # the worker thread ends by itself once the loop stops
+
+        thread.call_soon(lambda: thread.loop.create_task(shut_down()))
+
+    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+        """Stop as `request_stop` does and wait (up to `timeout` s) until the worker thread has ended."""
+        self.request_stop()
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            ending, self._ending = self._ending, []
+        for thread in ending:
+            thread.join(max(0.0, deadline - time.monotonic()))
         self._address = None
+
+    def _let_go(self, only: LoopThread | None) -> tuple[LoopThread | None, _ServerCore | None]:
+        """Forget the current worker (if it is `only`, when given); it goes on the list of threads to join."""
+        with self._lock:
+            thread, core = self._thread, self._core
+            if thread is None or (only is not None and thread is not only):
+                return None, None
+            self._thread = self._core = None
+            self._ending = [t for t in self._ending if t.is_alive()] + [thread]
+            return thread, core
 
     def _on_loop(self, action: Callable[[_ServerCore], None]) -> None:
         thread, core = self._thread, self._core

@@ -13,57 +13,62 @@ import tkinter
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import customtkinter as ctk
 
 from core.client import ClientState
 from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND
+from core.errors import ErrorInfo
 from core.events import (
     ClientConnected,
     ClientDisconnected,
-    ClientError,
     Connected,
+    DataReceived,
+    DataSummarised,
+    DisconnectAnswered,
     Disconnected,
+    DisconnectReason,
+    Event,
     MessageReceived,
     MessageSent,
-    ReplyReceived,
     ReplySent,
-    ServerError,
     ServerStarted,
     ServerStats,
     ServerStopped,
 )
-from core.protocol import is_disconnect_word
-from core.text import visible
+from core.text import ending_name
 from gui import icon, theme
-from gui.client_panel import ClientPanel
-from gui.clients_table import ClientsTable
+from gui.ctk_private import destroy_ctk_window
 from gui.event_pump import EventPump
 from gui.fonts import Fonts
-from gui.header import Header
-from gui.log_panel import LogPanel
-from gui.log_store import Direction, Side
-from gui.network import AppEvent, Network, ServerReleased
-from gui.rate import RateMeter
-from gui.server_panel import LOWEST_SERVER_PORT, ServerPanel, ServerState
-from gui.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
-from gui.tk_cleanup import destroy_ctk_window
-from gui.widgets import parse_port
+from gui.network import Network, NetworkPort
+from gui.panels.client_panel import ClientPanel
+from gui.panels.clients_table import ClientsTable
+from gui.panels.header import Header
+from gui.panels.log_panel import LogPanel
+from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel
+from gui.panels.widgets import parse_port
+from gui.parts.log_model import Direction, LogEntry, Side
+from gui.parts.rate import RateMeter
+from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
 from words import Translator, detect_os_language
 
 WINDOW_CLASS = "Mayus"
-CLOCK_MS = 500  # how often the rate and the log's pause notice are refreshed
+CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notice are refreshed
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
 
 
 class App(ctk.CTk):  # type: ignore[misc]
-    """The Mayus window. `App(settings_path=tmp)` in tests; `start_pump=False` to drain by hand."""
+    """The Mayus window. `App(settings_path=tmp)` in tests, with `network=` a fake where sockets add nothing;
+    `start_pump=False` to drain the events by hand."""
 
     def __init__(
         self,
         settings_path: Path | None = None,
         *,
+        network: NetworkPort | None = None,
         language: str | None = None,
         theme_name: str | None = None,
         start_pump: bool = True,
@@ -78,9 +83,12 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.closed = False
         self.tr = Translator(settings.language)
         self.fonts = Fonts.create()
-        self.pump: EventPump[AppEvent] = EventPump(self, self._handle_batch)
-        self.network = Network(self.pump.put)
+        self.pump: EventPump[Event] = EventPump(self, self._route, self._after_batch, self._handler_failed)
+        self.network: NetworkPort = network if network is not None else Network()
+        self.network.attach(self.pump.put)
         self.rate = RateMeter()
+        self._session = 0  # the client's sessions, counted: the log tells entries of different sessions apart
+        self._last_reply: tuple[LogEntry, float | None] | None = None  # shown once per batch
         self._summarised_seen = 0
         self._summarised_noted_at = 0.0
         self._save_failed = False
@@ -93,8 +101,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.protocol("WM_DELETE_WINDOW", self.close)
         self._apply_theme(settings.theme)
         if loaded.problem is not None:
-            self.log.add(APP, ERROR, self.tr("notice.settings_unreadable", detail=loaded.problem))
-            self.log.flush()
+            self.log.add_notice(APP, ERROR, self.tr("notice.settings_unreadable", detail=loaded.problem))
         if start_pump:
             self.pump.start()
             self.after(CLOCK_MS, self._clock)
@@ -114,7 +121,7 @@ class App(ctk.CTk):  # type: ignore[misc]
             on_stop=self.stop_server,
         )
         self.clients = ClientsTable(
-            self, tr, fonts, on_disconnect=self.network.disconnect_clients, on_disconnect_all=self.disconnect_all
+            self, tr, fonts, on_disconnect=self.disconnect_clients, on_disconnect_all=self.disconnect_all
         )
         self.client_panel = ClientPanel(
             self,
@@ -152,10 +159,16 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.server_panel.show_stopping()
         self.network.stop_server()
 
+    def disconnect_clients(self, client_ids: list[int]) -> None:
+        self.network.disconnect_clients(client_ids)
+
     def disconnect_all(self) -> None:
         self.network.disconnect_all_clients()
 
     def connect(self, host: str, port: int) -> None:
+        """Connect to host:port; nothing of an earlier session (its last reply, its waits) stays on show."""
+        self._last_reply = None
+        self.client_panel.clear_reply()
         self.client_panel.show_connecting(host, port)
         self.network.connect(host, port)
 
@@ -164,14 +177,12 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.network.disconnect(self.client_panel.ending)
 
     def send(self, text: str) -> bool:
-        """Send a message; False (and a plain notice) if there is no connection to send on."""
-        if self.network.client_state is not ClientState.CONNECTED:
-            self.client_panel.show_problem("error.not_connected")
+        """Send exactly what was typed (DESCONEXION too) plus the line ending; False, said plainly, if it cannot go."""
+        if self.network.client_state is not ClientState.CONNECTED or not self.network.send(
+            text.encode("utf-8"), self.client_panel.ending
+        ):
+            self.client_panel.show_problem("client.not_connected")
             return False
-        if is_disconnect_word(text.encode()):
-            self.disconnect()  # the polite way: wait for the server to close
-        else:
-            self.network.send(text, self.client_panel.ending)
         return True
 
     def set_language(self, code: str) -> None:
@@ -199,75 +210,156 @@ class App(ctk.CTk):  # type: ignore[misc]
         """Handle queued events now, on the Tk thread (tests and benchmarks)."""
         return self.pump.drain(limit)
 
-    def _handle_batch(self, events: list[AppEvent]) -> None:
-        for event in events:
-            self._route(event)
-        self.log.flush()
+    def _after_batch(self) -> None:
+        """Once per drained batch: the table, and the last reply (measured to fit: once, not per event)."""
         self.clients.flush()
+        if self._last_reply is not None:
+            entry, rtt = self._last_reply
+            self._last_reply = None
+            self.client_panel.show_reply(entry.shown_text, rtt)
 
-    def _route(self, event: AppEvent) -> None:
-        tr, log = self.tr, self.log
+    def _handler_failed(self, exc: BaseException) -> None:
+        self.report_callback_exception(type(exc), exc, exc.__traceback__)
+
+    def _route(self, event: Event) -> None:
         match event:
-            case MessageReceived(client_id, data, at):
-                log.add(SERVER, IN, visible(data), client_id=client_id, at=at)
-            case ReplySent(client_id, data, at):
-                log.add(SERVER, OUT, visible(data), client_id=client_id, at=at)
+            case MessageReceived() | ReplySent():
+                direction = IN if isinstance(event, MessageReceived) else OUT
+                self.log.add_data(
+                    None,
+                    SERVER,
+                    direction,
+                    event.data,
+                    event.size,
+                    when=event.when,
+                    first=True,
+                    complete=True,
+                    ending=event.ending,
+                    continued=event.continued,
+                    client_id=event.client_id,
+                )
             case ServerStats():
                 self._show_stats(event)
-            case ClientConnected(client_id, host, port, at):
+            case ClientConnected() | ClientDisconnected() | ServerStarted() | ServerStopped():
+                self._server_life(event)
+            case MessageSent():
+                self.log.add_data(
+                    None,
+                    CLIENT,
+                    OUT,
+                    event.data,
+                    event.size,
+                    when=event.when,
+                    first=True,
+                    complete=True,
+                    ending=event.ending,
+                    continued=event.continued,
+                )
+                self.client_panel.show_waiting(event.waiting, event.waiting_since)
+            case DataReceived():
+                self._data_received(event)
+            case DataSummarised():
+                tr = self.tr
+                text = tr(
+                    "session.summarised",
+                    count=tr.count(event.entries),
+                    size=tr.count(event.size),
+                    limit=tr.count(MAX_MESSAGE_EVENTS_PER_SECOND),
+                )
+                self.log.add_notice(CLIENT, INFO, text, when=event.when)
+                self.client_panel.show_waiting(event.waiting, event.waiting_since)
+            case Connected() | Disconnected() | DisconnectAnswered():
+                self._client_life(event)
+
+    def _data_received(self, piece: DataReceived) -> None:
+        entry = self.log.add_data(
+            (self._session, piece.entry),
+            CLIENT,
+            IN,
+            piece.data,
+            piece.size,
+            when=piece.when,
+            first=piece.entry_size == piece.size,
+            complete=piece.complete,
+            ending=piece.ending,
+            rtt=piece.rtt,
+            unsolicited=piece.reply_to is None,
+        )
+        if piece.reply_to is not None:
+            self._last_reply = (entry, piece.rtt)
+        self.client_panel.show_waiting(piece.waiting, piece.waiting_since)
+
+    def _server_life(self, event: ClientConnected | ClientDisconnected | ServerStarted | ServerStopped) -> None:
+        tr, log = self.tr, self.log
+        match event:
+            case ClientConnected(client_id=cid, host=host, port=port, when=when):
                 self.clients.add_client(event)
-                log.add(SERVER, INFO, tr("log.client_connected", host=host, port=port), client_id=client_id, at=at)
-            case ClientDisconnected(client_id, reason, at):
-                self.clients.remove_client(client_id)
+                log.add_notice(SERVER, INFO, tr("log.client_connected", host=host, port=port), client_id=cid, when=when)
+            case ClientDisconnected(client_id=cid, reason=reason, when=when):
+                self.clients.remove_client(cid)
                 text = tr("log.client_disconnected", reason=tr.reason(reason))
-                log.add(SERVER, INFO, text, client_id=client_id, at=at)
-            case ServerStarted(host, port):
+                log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
+            case ServerStarted(host=host, port=port, when=when):
                 self.server_panel.show_listening(host, port)
-                log.add(SERVER, INFO, tr("log.listening", host=host, port=port))
+                log.add_notice(SERVER, INFO, tr("log.listening", host=host, port=port), when=when)
                 self.save_settings()
-            case ServerError(error):
-                self.server_panel.show_error(error)
-                log.add(SERVER, ERROR, tr.error(error))
-            case ServerStopped():
-                if self.server_panel.state is not ServerState.STARTING:
-                    log.add(SERVER, INFO, tr("log.stopped"))
-                self.network.stop_server()  # after a failed start: join its thread
-            case ServerReleased():
+            case ServerStopped(error=error, when=when):
                 self.clients.clear()
                 self.rate.reset()
                 self.server_panel.show_rate(0)
-                self.server_panel.show_stopped()
-            case MessageSent(data, at):
-                log.add(CLIENT, OUT, visible(data), at=at)
-            case ReplyReceived(data, rtt, at):
-                text = visible(data)
-                log.add(CLIENT, IN, text, rtt=rtt, at=at)
-                self.client_panel.show_reply(text, rtt)
-            case Connected(host, port, local_port):
-                self.client_panel.show_connected(host, port, local_port)
-                log.add(CLIENT, INFO, tr("log.connected", host=host, port=port, local_port=local_port))
+                self.server_panel.show_stopped(error)
+                if error is not None:
+                    log.add_notice(SERVER, ERROR, tr.error(error), when=when)
+                else:
+                    log.add_notice(SERVER, INFO, tr("log.stopped"), when=when)
+
+    def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
+        tr, log, panel = self.tr, self.log, self.client_panel
+        match event:
+            case Connected(host=host, port=port, local_port=local_port, when=when):
+                self._session += 1
+                self._last_reply = None
+                panel.clear_reply()
+                panel.show_connected(host, port, local_port)
+                log.add_notice(
+                    CLIENT, INFO, tr("log.connected", host=host, port=port, local_port=local_port), when=when
+                )
                 self.save_settings()
-            case Disconnected(reason):
-                self.client_panel.show_closed(reason)
-                log.add(CLIENT, INFO, tr("log.session_closed", reason=tr.reason(reason)))
-            case ClientError(error):
-                self.client_panel.show_error(error)
-                log.add(CLIENT, ERROR, tr.error(error))
+            case Disconnected(reason=reason, error=error, when=when):
+                panel.show_closed(reason, error)
+                panel.show_waiting(0, None)
+                self._log_closed(reason, error, event.when)
+            case DisconnectAnswered(ending=ending, polite=polite, when=when):
+                if ending and not polite:
+                    text = tr("session.word_answered_ending", ending=ending_name(ending))
+                else:
+                    text = tr("session.word_answered")
+                panel.show_word_answered(text)
+                log.add_notice(CLIENT, ERROR, text, when=when)
+
+    def _log_closed(self, reason: DisconnectReason, error: ErrorInfo | None, when: Any) -> None:
+        tr = self.tr
+        if error is not None:
+            self.log.add_notice(CLIENT, ERROR, tr.error(error), when=when)
+        if reason is not DisconnectReason.CONNECT_FAILED:
+            self.log.add_notice(CLIENT, INFO, tr("log.session_closed", reason=tr.reason(reason)), when=when)
 
     def _show_stats(self, stats: ServerStats) -> None:
         self.clients.update_stats(stats.changed)
         self.server_panel.show_counters(stats)
-        self.rate.add(stats.at, stats.messages_in)
+        self.rate.add(stats.when.wall, stats.messages_in)
         unlisted = stats.summarised_messages - self._summarised_seen
-        if unlisted > 0 and stats.at - self._summarised_noted_at >= 1.0:
-            text = self.tr("log.summarised", count=self.tr.count(unlisted), limit=MAX_MESSAGE_EVENTS_PER_SECOND)
-            self.log.add(SERVER, INFO, text, at=stats.at)
+        if unlisted > 0 and stats.when.wall - self._summarised_noted_at >= 1.0:
+            tr = self.tr
+            text = tr("log.summarised", count=tr.count(unlisted), limit=tr.count(MAX_MESSAGE_EVENTS_PER_SECOND))
+            self.log.add_notice(SERVER, INFO, text, when=stats.when)
             self._summarised_seen = stats.summarised_messages
-            self._summarised_noted_at = stats.at
+            self._summarised_noted_at = stats.when.wall
 
     def _clock(self) -> None:
         self.server_panel.show_rate(self.rate.rate(time.time()))
         self.log.refresh_paused()
+        self.client_panel.refresh_waiting(time.perf_counter())
         self.after(CLOCK_MS, self._clock)
 
     # -- settings and closing ----------------------------------------------------------
@@ -290,8 +382,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         except OSError as exc:
             if not self._save_failed:
                 self._save_failed = True
-                self.log.add(APP, ERROR, self.tr("notice.settings_not_saved", detail=exc.strerror or exc))
-                self.log.flush()
+                self.log.add_notice(APP, ERROR, self.tr("notice.settings_not_saved", detail=exc.strerror or exc))
 
     def close(self) -> None:
         """Stop the server and the client (threads joined, port freed), save, destroy the window."""
@@ -318,18 +409,18 @@ class App(ctk.CTk):  # type: ignore[misc]
     def report_callback_exception(self, exc: type[BaseException], val: BaseException, tb: TracebackType | None) -> None:
         """A bug in a callback: details to the terminal, a plain line in the window, no crash."""
         traceback.print_exception(exc, val, tb, file=sys.stderr)
-        self.log.add(APP, ERROR, self.tr("notice.internal_error", detail=f"{exc.__name__}: {val}"))
-        self.log.flush()
+        self.log.add_notice(APP, ERROR, self.tr("notice.internal_error", detail=f"{exc.__name__}: {val}"))
 
 
 def create_app(
     settings_path: Path | None = None,
     *,
+    network: NetworkPort | None = None,
     language: str | None = None,
     theme_name: str | None = None,
     start_pump: bool = True,
 ) -> App:
-    return App(settings_path, language=language, theme_name=theme_name, start_pump=start_pump)
+    return App(settings_path, network=network, language=language, theme_name=theme_name, start_pump=start_pump)
 
 
 def run(settings_path: Path | None = None) -> int:
@@ -341,7 +432,8 @@ def run(settings_path: Path | None = None) -> int:
         return 1
     # A logout or `kill` sends SIGTERM: leave the loop and close as the close button
     # would, so settings are saved and the server lets go of its port.
-    signal.signal(signal.SIGTERM, lambda signum, frame: app.quit())
+    for signum in (signal.SIGTERM, signal.SIGINT):  # Ctrl+C in the terminal closes it like the close button
+        signal.signal(signum, lambda signum, frame: app.quit())
     try:
         app.mainloop()
     except KeyboardInterrupt:

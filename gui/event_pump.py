@@ -1,8 +1,10 @@
-"""Carries events from worker threads to the Tk thread.
+"""Carries events from worker threads to the Tk thread, a bounded batch at a time, each handler isolated.
 
 Workers only `put` on a queue.SimpleQueue (thread-safe, never blocks); the Tk
 thread drains it with `after()`, a bounded batch per tick, so a flood of events
 never holds the window for long: between batches Tk handles input and redraws.
+A handler that raises is reported through `on_error` and costs only its own
+event: the rest of the batch is handled and `after_batch` (the refresh) still runs.
 """
 
 from __future__ import annotations
@@ -27,11 +29,13 @@ class EventPump(Generic[E]):
     def __init__(
         self,
         widget: tkinter.Misc,
-        handle_batch: Callable[[list[E]], None],
+        handle: Callable[[E], None],
+        after_batch: Callable[[], None],
+        on_error: Callable[[BaseException], None],
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self._widget = widget
-        self._handle_batch = handle_batch
+        self._handle, self._after_batch, self._on_error = handle, after_batch, on_error
         self.batch_size = batch_size
         self._queue: queue.SimpleQueue[E] = queue.SimpleQueue()
         self._after_id: str | None = None
@@ -45,16 +49,23 @@ class EventPump(Generic[E]):
 
     def drain(self, limit: int | None = None) -> int:
         """Handle up to `limit` queued events (all if None) on this thread; returns how many."""
-        batch: list[E] = []
         get = self._queue.get_nowait
-        while limit is None or len(batch) < limit:
-            try:
-                batch.append(get())
-            except queue.Empty:
-                break
-        if batch:
-            self._handle_batch(batch)
-        return len(batch)
+        handled = 0
+        try:
+            while limit is None or handled < limit:
+                try:
+                    event = get()
+                except queue.Empty:
+                    break
+                handled += 1
+                try:
+                    self._handle(event)
+                except Exception as exc:  # one bad handler costs its own event, nothing more
+                    self._on_error(exc)
+        finally:
+            if handled:
+                self._after_batch()
+        return handled
 
     def start(self) -> None:
         if self._after_id is None:
@@ -69,6 +80,6 @@ class EventPump(Generic[E]):
         self._after_id = None
         try:
             self.drain(self.batch_size)
-        finally:  # a failing handler must not stop the pump for good
+        finally:  # whatever happened, the pump goes on
             delay = BUSY_INTERVAL_MS if not self._queue.empty() else IDLE_INTERVAL_MS
             self._after_id = self._widget.after(delay, self._tick)

@@ -1,42 +1,71 @@
-"""The window's hold on the core: one server and one client, never blocking the Tk thread.
+"""The window's hold on the core: one server and one client, and nothing that blocks the Tk thread.
 
-Every call here returns at once. Stopping a server joins its worker thread, so it
-runs on a short-lived helper thread; `shutdown()` (window closing) is the one
-call that waits, bounded, so that no thread is left and the port is free at once.
+`App` is given a `NetworkPort` (this `Network`, or a fake in tests) and attaches its
+event queue's `put` to it. Every call returns at once; what happens comes back as
+core events. Stopping the server only asks (`request_stop`): ServerStopped follows
+when the port is free. `shutdown()` (the window closing) is the one call that waits,
+bounded, so that no thread is left and the port is free at once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import sys
-import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
-from core.client import ClientState, UppercaseClient
+from core.client import FOR_DISPLAY, ClientState, TcpClient
 from core.defaults import DEFAULT_CONNECT_TIMEOUT, STOP_TIMEOUT_SECONDS, LineEnding
 from core.errors import LocalProtocolError
 from core.events import Event
 from core.server import ServerConfig, UppercaseServer
 
-
-@dataclass(frozen=True, slots=True)
-class ServerReleased:
-    """The window's own event: a server was stopped and its thread joined; the port is free."""
+EventSink = Callable[[Event], None]
 
 
-AppEvent = Event | ServerReleased
+class NetworkPort(Protocol):
+    """What the window asks of the network; tests give `App` a fake with these methods."""
+
+    def attach(self, on_event: EventSink) -> None: ...
+
+    @property
+    def server_address(self) -> tuple[str, int] | None: ...
+
+    def start_server(self, host: str, port: int) -> None: ...
+
+    def stop_server(self) -> None: ...
+
+    def disconnect_clients(self, client_ids: list[int]) -> None: ...
+
+    def disconnect_all_clients(self) -> None: ...
+
+    @property
+    def client_state(self) -> ClientState: ...
+
+    def connect(self, host: str, port: int) -> None: ...
+
+    def send(self, data: bytes, ending: LineEnding) -> bool: ...
+
+    def disconnect(self, ending: LineEnding) -> None: ...
+
+    def shutdown(self) -> None: ...
 
 
 class Network:
-    def __init__(self, on_event: Callable[[AppEvent], None], connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
-        self._on_event = on_event
+    """The real network: Mayus's server and client on their worker threads (see the module docstring)."""
+
+    def __init__(self, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
         self.connect_timeout = connect_timeout  # seconds; applies from the next connect (tests shorten it)
+        self._on_event: EventSink = lambda event: None
         self._server: UppercaseServer | None = None
-        self._client = UppercaseClient(on_event)
-        self._stoppers: list[threading.Thread] = []
+        self._stopping: list[UppercaseServer] = []  # asked to stop; joined at shutdown
+        self._client: TcpClient | None = None
+
+    def attach(self, on_event: EventSink) -> None:
+        """Send every event to `on_event` (called on worker threads: it must only queue)."""
+        self._on_event = on_event
+        self._client = TcpClient(on_event, FOR_DISPLAY)
 
     # -- server ----------------------------------------------------------------
 
@@ -45,26 +74,20 @@ class Network:
         return self._server.address if self._server is not None else None
 
     def start_server(self, host: str, port: int) -> None:
-        """ServerStarted, or ServerError then ServerStopped, follow as events."""
-        if self._server is not None:
+        """ServerStarted, or ServerStopped(error), follows. Raises LocalProtocolError if one is running."""
+        if self._server is not None and self._server.running:
             raise LocalProtocolError("server already running; stop it first")
-        self._server = UppercaseServer(ServerConfig(host=host, port=port), self._on_event)
+        if self._server is not None:
+            self._stopping.append(self._server)  # a failed start: its thread ends by itself
+        self._server = UppercaseServer(ServerConfig(host=host, port=port), self._emit)
         self._server.start()
 
     def stop_server(self) -> None:
-        """Stop the server (also after a failed start); ServerReleased follows once its thread ended."""
+        """Ask the server to stop; ServerStopped follows once every client is gone and the port is free."""
         server, self._server = self._server, None
-        if server is None:
-            return
-
-        def stop() -> None:
-            server.stop(STOP_TIMEOUT_SECONDS)
-            self._on_event(ServerReleased())
-
-        self._stoppers = [t for t in self._stoppers if t.is_alive()]
-        stopper = threading.Thread(target=stop, name="mayus-gui-stopper", daemon=True)
-        self._stoppers.append(stopper)
-        stopper.start()
+        if server is not None:
+            self._stopping.append(server)
+            server.request_stop()
 
     def disconnect_clients(self, client_ids: list[int]) -> None:
         if self._server is not None:
@@ -79,34 +102,45 @@ class Network:
 
     @property
     def client_state(self) -> ClientState:
-        return self._client.state
+        return self._client.state if self._client is not None else ClientState.IDLE
 
     def connect(self, host: str, port: int) -> None:
-        """Connected or ClientError follows. Ignored unless the client is idle."""
-        with contextlib.suppress(LocalProtocolError):  # a second click while connecting: the first goes on
+        """Connected, or Disconnected(CONNECT_FAILED), follows. Ignored unless the client is idle."""
+        if self._client is not None and self._client.state is ClientState.IDLE:
             self._client.connect(host, port, self.connect_timeout)
 
-    def send(self, text: str, ending: LineEnding) -> None:
-        self._client.send(text, ending)
+    def send(self, data: bytes, ending: LineEnding) -> bool:
+        """Send `data` plus `ending` exactly; False if there is no connection to send on."""
+        if self._client is None:
+            return False
+        try:
+            self._client.send(data, ending)
+        except LocalProtocolError:
+            return False
+        return True
 
     def disconnect(self, ending: LineEnding) -> None:
-        """Send DESCONEXION; the server closes and Disconnected(REQUESTED) follows."""
-        self._client.disconnect(ending)
+        """Disconnect politely; Disconnected follows (REQUESTED once the server closed)."""
+        if self._client is not None:
+            self._client.disconnect(ending)
 
     # -- window closing --------------------------------------------------------
 
     def shutdown(self) -> None:
-        """Stop the server and close the client, waiting (bounded) for every worker thread.
+        """Stop the servers and close the client, waiting (bounded) for every worker thread.
 
         Each step runs even if an earlier one failed: the window must close whatever happens.
         """
-        server, self._server = self._server, None
-        steps: list[Callable[[], object]] = [partial(server.stop, STOP_TIMEOUT_SECONDS)] if server else []
-        steps.append(partial(self._client.close, STOP_TIMEOUT_SECONDS))
-        steps += [partial(stopper.join, STOP_TIMEOUT_SECONDS) for stopper in self._stoppers]
+        servers = [*self._stopping, *([self._server] if self._server is not None else [])]
+        self._server, self._stopping = None, []
+        steps: list[Callable[[], object]] = [partial(server.stop, STOP_TIMEOUT_SECONDS) for server in servers]
+        if self._client is not None:
+            steps.append(partial(self._client.close, STOP_TIMEOUT_SECONDS))
         for step in steps:
             try:
                 step()
             except Exception:  # reported, then on with the next step
                 traceback.print_exc(file=sys.stderr)
-        self._stoppers.clear()
+
+    def _emit(self, event: Event) -> None:
+        self._on_event(event)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Iterator
+from typing import cast
 
 import pytest
 
@@ -15,7 +16,7 @@ from core.recorder import EventRecorder
 from core.server import ServerConfig
 from tests.support import launcher
 from tests.support.launcher import ServeProcess
-from tests.support.peers import OriginalServer
+from tests.support.peers import LineServer, OriginalServer, StandInServer, StripServer
 from tests.support.servers import RunningServer, start_server
 from tests.support.sockets import close_raw_sockets
 from tests.support.waiting import wait_until, worker_threads
@@ -59,10 +60,39 @@ def recorder() -> EventRecorder:
 
 
 @pytest.fixture
-def original_server() -> Iterator[OriginalServer]:
-    stand_in = OriginalServer()
-    yield stand_in
-    stand_in.close()
+def make_peer() -> Iterator[Callable[..., StandInServer]]:
+    """Start stand-in servers (tests/support/peers.py); each is closed, its threads joined, at teardown.
+
+    `make_peer(DeviceServer, 0.2)` builds one with those arguments.
+    """
+    started: list[StandInServer] = []
+
+    def make(kind: Callable[..., StandInServer], *args: object) -> StandInServer:
+        peer = kind(*args)
+        started.append(peer)
+        return peer
+
+    yield make
+    for peer in started:
+        peer.close()
+
+
+@pytest.fixture
+def original_server(make_peer: Callable[..., StandInServer]) -> OriginalServer:
+    """The original classroom server.py: one client at a time, recv(1024), no newline expected."""
+    return cast(OriginalServer, make_peer(OriginalServer))
+
+
+@pytest.fixture
+def line_server(make_peer: Callable[..., StandInServer]) -> LineServer:
+    """A line server that reads with readline and strips."""
+    return cast(LineServer, make_peer(LineServer))
+
+
+@pytest.fixture
+def strip_server(make_peer: Callable[..., StandInServer]) -> StripServer:
+    """The most common student server: strips, replies with no newline."""
+    return cast(StripServer, make_peer(StripServer))
 
 
 # --- the headless server in its own process (for memory and CLI tests) ----------

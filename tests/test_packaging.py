@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from gui.icon import PNG_SIZES
-from gui.settings import APP_NAME, SETTINGS_FILE
+from gui.parts.settings import APP_NAME, SETTINGS_FILE
 from tests.support.launcher import REPO_ROOT as REPO
 from tests.support.servers import RunningServer
 from tests.support.waiting import WAIT, wait_until

@@ -12,8 +12,9 @@ from core.errors import ErrorInfo
 from core.events import DisconnectReason
 from words.tables import FALLBACK_LANGUAGE, TABLES
 
-# How digits are grouped in each language (12,345 / 12.345).
+# How digits are grouped and decimals marked in each language (12,345.6 / 12.345,6).
 _THOUSANDS = {"en": ",", "es": "."}
+_DECIMAL = {"en": ".", "es": ","}
 
 
 class Translator:
@@ -38,7 +39,22 @@ class Translator:
         return self(f"reason.{reason.value}")
 
     def count(self, value: int) -> str:
+        """A whole number with the language's grouping: 1,234,567 / 1.234.567."""
         return f"{value:,}".replace(",", _THOUSANDS[self.language])
+
+    def decimal(self, value: float, places: int) -> str:
+        """A number with `places` decimals and the language's marks: 1,234.5 / 1.234,5."""
+        text = f"{value:,.{places}f}"
+        return text.translate({ord(","): _THOUSANDS[self.language], ord("."): _DECIMAL[self.language]})
+
+    def duration(self, seconds: float) -> str:
+        """A round-trip time with sensible precision: 0.42 ms, 12.3 ms, 1.25 s (0,42 ms in Spanish)."""
+        millis = seconds * 1000
+        if millis < 10:
+            return f"{self.decimal(millis, 2)} ms"
+        if millis < 1000:
+            return f"{self.decimal(millis, 1)} ms"
+        return f"{self.decimal(seconds, 2)} s"
 
 
 def _language_of(tag: str) -> str | None:

@@ -56,19 +56,43 @@ def test_reply_is_the_uppercased_input_whatever_the_split(data: bytes, points: l
     assert session.state is SessionState.CLOSED
 
 
+def splits_a_character_whose_uppercase_changes_its_first_bytes(data: bytes, chunks: list[bytes]) -> bool:
+    """True if a pause falls inside a character like ß (→ SS): its first bytes go out before the rest is seen."""
+    text = data.decode("utf-8", "surrogateescape")
+    offset, starts = 0, {}
+    for char in text:
+        size = len(char.encode("utf-8", "surrogateescape"))
+        starts[offset] = (size, char)
+        offset += size
+    cut = 0
+    for chunk in chunks[:-1]:
+        cut += len(chunk)
+        for start, (size, char) in starts.items():
+            if start < cut < start + size:
+                sent = char.encode("utf-8")[: cut - start]
+                if not char.upper().encode("utf-8").startswith(sent):
+                    return True
+    return False
+
+
 @given(any_bytes, cuts)
+@example("ñandú".encode(), [1, 2, 3, 4, 5])
 def test_pauses_between_reads_lose_and_duplicate_nothing(data: bytes, points: list[int]) -> None:
     assume(b"desconexion" not in data.lower())
-    reply, _ = feed(split_at(data, points), pause_between=True)
+    chunks = split_at(data, points)
+    assume(not splits_a_character_whose_uppercase_changes_its_first_bytes(data, chunks))
+    reply, _ = feed(chunks, pause_between=True)
     assert reply == uppercase_bytes(data)
 
 
-@given(any_bytes, cuts)
-def test_messages_are_the_input_cut_into_pieces(data: bytes, points: list[int]) -> None:
+@given(any_bytes, cuts, st.booleans())
+def test_records_hold_every_message_and_its_reply(data: bytes, points: list[int], pauses: bool) -> None:
     assume(not has_disconnect_line(data))
-    _, session = feed(split_at(data, points))
-    assert b"".join(session.messages) == data
-    assert session.messages_in == len(session.messages) == session.messages_out
+    reply, session = feed(split_at(data, points), pause_between=pauses)
+    assert b"".join(r.data for r in session.records) == data
+    assert b"".join(r.reply for r in session.records) == reply
+    new_messages = sum(1 for r in session.records if not r.continued)
+    assert session.messages_in == new_messages == session.messages_out
 
 
 @given(texts, texts, cuts)
@@ -107,7 +131,11 @@ def test_an_unfinished_character_at_close_comes_back_as_sent() -> None:
 def test_line_endings_come_back_as_sent() -> None:
     reply, session = feed([b"uno\r\ndos\ntres"])
     assert reply == b"UNO\r\nDOS\nTRES"
-    assert session.messages == [b"uno\r\n", b"dos\n", b"tres"]
+    assert [(r.data, r.reply) for r in session.records] == [
+        (b"uno\r\n", b"UNO\r\n"),
+        (b"dos\n", b"DOS\n"),
+        (b"tres", b"TRES"),
+    ]
 
 
 def test_a_message_without_newline_is_answered_at_once() -> None:
@@ -169,17 +197,69 @@ def test_feeding_after_the_session_ended_is_a_local_error() -> None:
         session.receive_data(b"more")
 
 
-def test_counters_count_every_message_and_every_reply() -> None:
+def test_counters_count_messages_not_reads() -> None:
     _, session = feed([b"a\nb\n", b"c", b"\nDESCONEXION\n"], eof=False)
-    assert session.messages_in == 5  # a, b, c (its read), \n (its read), DESCONEXION
-    assert session.messages_out == 4
+    assert session.messages_in == 4  # a, b, c (over two reads: one line), DESCONEXION
+    assert session.messages_out == 3
+
+
+def test_a_long_line_over_many_reads_is_one_message() -> None:
+    session = UppercaseSession(keep_messages=True)
+    session.receive_data(b"hola\n")
+    for _ in range(6):
+        session.receive_data(b"x" * 200_000)
+    session.receive_data(b"\n")
+    assert session.messages_in == session.messages_out == 2
+    assert [r.continued for r in session.records] == [False, False, True, True, True, True, True, True]
+
+
+def test_reads_with_no_newline_are_messages_until_a_newline_shows_they_were_one_line() -> None:
+    session = UppercaseSession(keep_messages=True)
+    session.receive_data(b"x" * 10)
+    session.receive_data(b"y" * 10)
+    assert session.messages_in == 2  # a peer with no LF yet: each read is a message, for now
+    assert session.wants_pause
+    session.receive_data(b"z\n")
+    assert session.messages_in == session.messages_out == 1  # back to back, then a LF: one line
+
+
+def test_after_a_pause_a_read_is_a_new_message_even_if_a_newline_follows() -> None:
+    session = UppercaseSession()
+    session.receive_data(b"hola")
+    session.receive_pause()
+    session.receive_data(b"adios\n")
+    assert session.messages_in == 2
 
 
 def test_messages_are_not_kept_unless_asked() -> None:
     session = UppercaseSession()
     session.receive_data(b"a\nb\n" * 1000)
-    assert session.messages == []
+    assert session.records == []
     assert session.messages_in == 2000
+
+
+def test_an_unfinished_character_goes_back_unchanged_after_a_pause() -> None:
+    session = UppercaseSession()
+    assert session.receive_data(b"abc\xe2\x82") == b"ABC"
+    assert session.holding  # the caller starts its pause timer
+    assert session.receive_pause() == b"\xe2\x82"
+    assert not session.holding
+
+
+def test_a_character_split_by_a_pause_is_still_uppercased_when_its_rest_comes() -> None:
+    session = UppercaseSession()
+    enye = "ñ".encode()
+    assert session.receive_data(enye[:1]) == b""
+    assert session.receive_pause() == enye[:1]
+    assert session.receive_data(enye[1:] + b"\n") == "Ñ".encode()[1:] + b"\n"
+
+
+def test_a_character_whose_uppercase_changes_its_first_byte_stays_as_sent_after_a_pause() -> None:
+    session = UppercaseSession()
+    sharp_s = "ß".encode()
+    session.receive_data(sharp_s[:1])
+    assert session.receive_pause() == sharp_s[:1]
+    assert session.receive_data(sharp_s[1:]) == sharp_s[1:]  # "SS" cannot follow a byte already sent
 
 
 def test_a_peer_without_newlines_has_each_read_taken_as_a_message() -> None:

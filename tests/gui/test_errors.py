@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import socket
 import struct
 from collections.abc import Callable, Iterator
@@ -11,9 +10,11 @@ import pytest
 
 from gui import theme
 from gui.app import App
-from gui.server_panel import ServerState
-from tests.gui.conftest import connect_client, pick, press, start_server, type_into, wait_for
-from tests.support.waiting import worker_threads
+from gui.network import Network
+from gui.panels.server_panel import ServerState
+from tests.support.sockets import unanswered_listener
+from tests.support.waiting import pump_until, worker_threads
+from tests.support.window import connect_client, log_shows, pick, press, start_server, type_into
 
 
 @pytest.fixture
@@ -39,14 +40,14 @@ def test_port_in_use_is_explained_and_start_works_again(app: App, busy_port: int
     app.server_panel.start_stop.invoke()
 
     expected = f"Port {busy_port} is already in use on 127.0.0.1. Stop the other program or pick another port."
-    wait_for(app, lambda: app.server_panel.state is ServerState.STOPPED, message="back to stopped")
+    pump_until(app, lambda: app.server_panel.state is ServerState.STOPPED, message="back to stopped")
     assert app.server_panel.status.text == expected
     assert app.server_panel.status.colour == theme.ERROR
-    assert expected in app.log.shown_text()
+    log_shows(app, expected)
     assert app.server_panel.start_stop.cget("text") == "Start"
     assert app.server_panel.start_stop.cget("state") == "normal"
     assert app.server_panel.port_entry.cget("state") == "normal"
-    wait_for(app, lambda: not any(name.startswith("mayus-server") for name in worker_threads()))
+    pump_until(app, lambda: not any(name.startswith("mayus-server") for name in worker_threads()))
 
     port = start_server(app)  # the user picks another port and carries on
     assert app.server_panel.status.text == f"Listening on 127.0.0.1:{port}"
@@ -57,10 +58,11 @@ def test_connection_refused_is_explained(app: App, closed_port: int) -> None:
     app.client_panel.connect_button.invoke()
 
     expected = f"Connection refused by 127.0.0.1:{closed_port}. Is a server running on that port?"
-    wait_for(app, lambda: app.client_panel.status.text == expected, message="refusal shown")
+    pump_until(app, lambda: app.client_panel.status.text == expected, message="refusal shown")
     assert app.client_panel.status.colour == theme.ERROR
     assert app.client_panel.connect_button.cget("text") == "Connect"
     assert app.client_panel.connect_button.cget("state") == "normal"
+    log_shows(app, expected)
     assert "Traceback" not in app.log.shown_text()
 
 
@@ -70,7 +72,7 @@ def test_errors_are_shown_in_spanish_too(app: App, closed_port: int) -> None:
     app.client_panel.connect_button.invoke()
 
     expected = f"127.0.0.1:{closed_port} rechazó la conexión. ¿Hay un servidor funcionando en ese puerto?"
-    wait_for(app, lambda: app.client_panel.status.text == expected, message="refusal shown in Spanish")
+    pump_until(app, lambda: app.client_panel.status.text == expected, message="refusal shown in Spanish")
 
 
 def test_a_server_stopped_under_the_client_shows_why(app: App) -> None:
@@ -78,9 +80,9 @@ def test_a_server_stopped_under_the_client_shows_why(app: App) -> None:
     connect_client(app, port)
     app.server_panel.start_stop.invoke()  # Stop
 
-    wait_for(app, lambda: app.client_panel.status.text.startswith("Session closed"), message="client noticed")
+    pump_until(app, lambda: app.client_panel.status.text.startswith("Session closed"), message="client noticed")
     assert app.client_panel.connect_button.cget("text") == "Connect"
-    wait_for(app, lambda: app.server_panel.status.text == "Stopped")
+    pump_until(app, lambda: app.server_panel.status.text == "Stopped")
     assert app.clients.client_ids == []
 
 
@@ -99,7 +101,7 @@ def test_a_connection_reset_by_the_other_side_is_explained(app: App) -> None:
         "Session closed: connection cut off (reset). "
         f"The connection with 127.0.0.1:{port} was cut off by the other side (reset)."
     )
-    wait_for(app, lambda: app.client_panel.status.text == expected, message="reset explained")
+    pump_until(app, lambda: app.client_panel.status.text == expected, message="reset explained")
     assert app.client_panel.status.colour == theme.ERROR
     assert app.client_panel.connect_button.cget("text") == "Connect"
 
@@ -153,9 +155,9 @@ def test_an_unknown_host_is_explained(make_app: Callable[..., App], language: st
     type_into(app.client_panel.port_entry, "5000")
     app.client_panel.connect_button.invoke()
 
-    wait_for(app, lambda: app.client_panel.status.text == expected, message="unknown host explained")
+    pump_until(app, lambda: app.client_panel.status.text == expected, message="unknown host explained")
     assert app.client_panel.status.colour == theme.ERROR
-    assert expected in app.log.shown_text()
+    log_shows(app, expected)
     assert app.client_panel.connect_button.cget("state") == "normal"
     assert "Traceback" not in app.log.shown_text()
 
@@ -163,16 +165,8 @@ def test_an_unknown_host_is_explained(make_app: Callable[..., App], language: st
 @pytest.fixture
 def unanswered_port() -> Iterator[int]:
     """A listener whose accept queue is full: the system drops new handshakes, so a connect gets no answer."""
-    with contextlib.ExitStack() as stack:
-        listener = stack.enter_context(socket.socket())
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)  # Linux keeps one connection waiting in the queue for a backlog of 0
-        address = listener.getsockname()
-        for _ in range(3):  # never accepted: they fill the queue (the ones past it stay half open)
-            filler = stack.enter_context(socket.socket())
-            filler.setblocking(False)
-            filler.connect_ex(address)
-        yield address[1]
+    with unanswered_listener() as port:
+        yield port
 
 
 @pytest.mark.parametrize(
@@ -186,13 +180,12 @@ def unanswered_port() -> Iterator[int]:
 def test_a_connect_with_no_answer_times_out_and_is_explained(
     make_app: Callable[..., App], unanswered_port: int, language: str, expected: str
 ) -> None:
-    app = make_app(language=language)
-    app.network.connect_timeout = SHORT_CONNECT_TIMEOUT
+    app = make_app(language=language, network=Network(connect_timeout=SHORT_CONNECT_TIMEOUT))
     type_into(app.client_panel.port_entry, str(unanswered_port))
     app.client_panel.connect_button.invoke()
 
     shown = expected.format(port=unanswered_port)
-    wait_for(app, lambda: app.client_panel.status.text == shown, message="time-out explained")
+    pump_until(app, lambda: app.client_panel.status.text == shown, message="time-out explained")
     assert app.client_panel.status.colour == theme.ERROR
-    assert shown in app.log.shown_text()
+    log_shows(app, shown)
     assert app.client_panel.connect_button.cget("state") == "normal"

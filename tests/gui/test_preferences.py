@@ -11,7 +11,9 @@ import pytest
 
 from gui import theme
 from gui.app import App
-from tests.gui.conftest import connect_client, pick, press, pump, start_server, type_into, wait_for
+from gui.ctk_private import appearance_set_by_user, inner_text
+from tests.support.waiting import pump_until
+from tests.support.window import connect_client, log_shows, pick, press, send_message, start_server
 
 
 def test_language_switch_changes_every_label_and_is_remembered(
@@ -53,7 +55,7 @@ def test_theme_switch_recolours_the_window_and_is_remembered(make_app: Callable[
 
     assert ctk.get_appearance_mode() == "Dark"
     dark_reply_colour = theme.pick(theme.LOG_COLOURS["client_in"], "dark")
-    assert app.log.textbox._textbox.tag_cget("client_in", "foreground") == dark_reply_colour
+    assert inner_text(app.log.textbox).tag_cget("client_in", "foreground") == dark_reply_colour
     assert json.loads(settings_path.read_text(encoding="utf-8"))["theme"] == "dark"
 
     app.close()
@@ -68,7 +70,7 @@ def test_a_corrupt_settings_file_does_not_stop_the_app(make_app: Callable[..., A
 
     app = make_app()
 
-    assert "The settings file could not be read" in app.log.shown_text()
+    log_shows(app, "The settings file could not be read")
     assert app.client_panel.port_text == "5000"
     assert app.server_panel.port_text == "5000"
 
@@ -79,11 +81,10 @@ def test_settings_are_remembered_between_runs(make_app: Callable[..., App]) -> N
     connect_client(app, port)
     pick(app.client_panel.ending_picker, "CRLF")
     for text in ("uno", "dos"):
-        type_into(app.client_panel.message_entry, text)
-        press(app, app.client_panel.message_entry, "Return")
-    wait_for(app, lambda: app.client_panel.reply_label.cget("text") == "DOS")
+        send_message(app, text)
+    pump_until(app, lambda: app.client_panel.reply_label.cget("text") == "DOS")
     app.geometry("1300x850")
-    pump(app, 0.1)
+    pump_until(app, lambda: (app.winfo_width(), app.winfo_height()) == (1300, 850), message="resized")
     app.close()
 
     again = make_app()
@@ -92,8 +93,7 @@ def test_settings_are_remembered_between_runs(make_app: Callable[..., App]) -> N
     assert again.client_panel.ending_picker.get() == "CRLF"
     press(again, again.client_panel.message_entry, "Up")
     assert again.client_panel.message == "dos"
-    pump(again, 0.1)
-    assert (again.winfo_width(), again.winfo_height()) == (1300, 850)
+    pump_until(again, lambda: (again.winfo_width(), again.winfo_height()) == (1300, 850), message="same size")
 
 
 def test_the_first_start_follows_the_os_language(make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,7 +110,7 @@ def test_the_first_start_follows_the_os_theme_and_never_polls_it(
     assert ctk.get_appearance_mode() == "Dark"
     assert app.header.theme_picker.get() == "Dark"
     # "system" would make customtkinter ask the OS every 30 ms; the choice is fixed instead.
-    assert ctk.AppearanceModeTracker.appearance_mode_set_by == "user"
+    assert appearance_set_by_user()
 
 
 def test_settings_that_cannot_be_saved_are_reported_once(make_app: Callable[..., App], tmp_path: Path) -> None:
@@ -119,4 +119,5 @@ def test_settings_that_cannot_be_saved_are_reported_once(make_app: Callable[...,
     app = make_app(settings_path=blocker / "settings.json")
     pick(app.header.theme_picker, "Dark")
     pick(app.header.theme_picker, "Light")
+    app.log.flush()
     assert app.log.shown_text().count("The settings could not be saved") == 1

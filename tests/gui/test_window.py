@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from gui.app import App
-from gui.settings import MIN_HEIGHT, MIN_WIDTH
-from tests.gui.conftest import connect_client, pump, start_server, wait_for
+from gui.ctk_private import inner_entry
+from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.sockets import connect_raw, recv_exactly
-from tests.support.waiting import worker_threads
+from tests.support.waiting import pump_until, worker_threads
+from tests.support.window import connect_client, log_shows, pick, press, settle, start_server, type_into
 
 MANY_CLIENTS = 300
 
@@ -48,11 +49,11 @@ def test_a_flood_keeps_the_counters_exact_and_the_log_bounded(app: App) -> None:
     with connect_raw(("127.0.0.1", port)) as sock:
         sock.sendall(b"m\n" * flood)
         assert recv_exactly(sock, 2 * flood) == b"M\n" * flood
-        messages = app.server_panel.counters["messages"].value
-        wait_for(app, lambda: messages.cget("text") == "20,000", message="every message counted")
-    assert app.server_panel.counters["bytes_out"].value.cget("text") == "40,000"
-    assert len(app.log.shown_text().splitlines()) <= app.log.store.limit
-    wait_for(app, lambda: "more messages not listed one by one" in app.log.shown_text(), message="summary noted")
+        pump_until(app, lambda: app.server_panel.counter_text("messages") == "20,000", message="every message counted")
+    assert app.server_panel.counter_text("bytes_out") == "40,000"
+    app.log.flush()
+    assert len(app.log.shown_text().splitlines()) <= app.log.model.limit
+    log_shows(app, "more messages not listed one by one")
 
 
 @pytest.fixture
@@ -68,43 +69,43 @@ def test_hundreds_of_clients_fill_the_table_without_a_widget_per_row(
     app: App, many_raw_clients: list[socket.socket]
 ) -> None:
     widgets_before = _widget_count(app)
-    wait_for(app, lambda: len(app.clients.client_ids) == MANY_CLIENTS, message="every client listed")
+    pump_until(app, lambda: len(app.clients.client_ids) == MANY_CLIENTS, message="every client listed")
     assert len(app.clients.tree.get_children()) == MANY_CLIENTS
     assert _widget_count(app) == widgets_before
-    wait_for(app, lambda: app.server_panel.counters["clients"].value.cget("text") == str(MANY_CLIENTS))
+    pump_until(app, lambda: app.server_panel.counter_text("clients") == str(MANY_CLIENTS))
 
     many_raw_clients[0].sendall(b"hola\n")
     assert many_raw_clients[0].recv(16) == b"HOLA\n"
-    wait_for(app, lambda: app.clients.shown_values(1)["messages"] == "1", message="row counters updated")
+    pump_until(app, lambda: app.clients.shown_values(1)["messages"] == "1", message="row counters updated")
     row = app.clients.shown_values(1)
     assert row["bytes"] == "5 / 5"
     assert row["address"] == f"127.0.0.1:{many_raw_clients[0].getsockname()[1]}"
 
 
 def test_disconnect_one_client_then_all(app: App, many_raw_clients: list[socket.socket]) -> None:
-    wait_for(app, lambda: len(app.clients.client_ids) == MANY_CLIENTS)
+    pump_until(app, lambda: len(app.clients.client_ids) == MANY_CLIENTS)
     assert app.clients.disconnect_button.cget("state") == "disabled"  # nothing selected yet
 
     app.clients.select([2])
     app.clients.disconnect_button.invoke()
 
-    wait_for(app, lambda: 2 not in app.clients.client_ids, message="client 2 gone")
+    pump_until(app, lambda: 2 not in app.clients.client_ids, message="client 2 gone")
     assert many_raw_clients[1].recv(16) == b""  # its connection really closed
-    assert "disconnected: disconnected from the server window" in app.log.shown_text()
+    log_shows(app, "disconnected: disconnected by the server's user")
 
     app.clients.disconnect_all_button.invoke()
-    wait_for(app, lambda: app.clients.client_ids == [], message="table empty")
+    pump_until(app, lambda: app.clients.client_ids == [], message="table empty")
     assert app.clients.tree.get_children() == ()
-    wait_for(app, lambda: app.server_panel.counters["clients"].value.cget("text") == "0")
+    pump_until(app, lambda: app.server_panel.counter_text("clients") == "0")
 
 
 def test_window_has_a_minimum_size_and_resizes_cleanly(app: App) -> None:
     app.geometry("400x300")
-    pump(app, 0.1)
+    settle(app)
     assert app.winfo_width() >= MIN_WIDTH
     assert app.winfo_height() >= MIN_HEIGHT
     app.geometry("1600x1000")
-    pump(app, 0.1)
+    pump_until(app, lambda: app.winfo_width() == 1600, message="resized")
     # The conversation and the clients table take the extra room.
     assert app.log.winfo_height() > app.client_panel.winfo_height()
     assert app.clients.winfo_width() + app.log.winfo_width() > 1500
@@ -112,11 +113,9 @@ def test_window_has_a_minimum_size_and_resizes_cleanly(app: App) -> None:
 
 @pytest.mark.parametrize("language", ["English", "Español"])
 def test_at_the_minimum_size_every_table_heading_fits(app: App, language: str) -> None:
-    from tests.gui.conftest import pick
-
     pick(app.header.language_picker, language)
     app.geometry(f"{MIN_WIDTH}x{MIN_HEIGHT}")
-    pump(app, 0.1)
+    pump_until(app, lambda: app.winfo_width() == MIN_WIDTH, message="at the minimum size")
     tree, font = app.clients.tree, app.fonts.table
     widths = {column: int(tree.column(column, "width")) for column in tree["columns"]}
     assert sum(widths.values()) <= tree.winfo_width()
@@ -125,26 +124,25 @@ def test_at_the_minimum_size_every_table_heading_fits(app: App, language: str) -
 
 
 def test_enter_in_the_port_fields_starts_and_connects(app: App) -> None:
-    from tests.gui.conftest import press, type_into
-
     type_into(app.server_panel.port_entry, "0")
     press(app, app.server_panel.port_entry, "Return")
-    wait_for(app, lambda: app.network.server_address is not None, message="started by Enter")
+    pump_until(app, lambda: app.network.server_address is not None, message="started by Enter")
     address = app.network.server_address
     assert address is not None
     type_into(app.client_panel.port_entry, str(address[1]))
     press(app, app.client_panel.port_entry, "Return")
-    wait_for(app, lambda: app.client_panel.status.text.startswith("Connected to"), message="connected by Enter")
-    assert app.focus_get() == app.client_panel.message_entry._entry  # ready to type a message
+    pump_until(app, lambda: app.client_panel.status.text.startswith("Connected to"), message="connected by Enter")
+    assert app.focus_get() == inner_entry(app.client_panel.message_entry)  # ready to type a message
 
 
 def test_tab_moves_from_the_client_fields_to_the_message_box(app: App) -> None:
     order = []
-    widget = app.client_panel.host_entry._entry
+    widget: tkinter.Misc | None = inner_entry(app.client_panel.host_entry)
     for _ in range(2):
+        assert widget is not None
         widget = widget.tk_focusNext()
         order.append(widget)
-    assert order == [app.client_panel.port_entry._entry, app.client_panel.message_entry._entry]
+    assert order == [inner_entry(app.client_panel.port_entry), inner_entry(app.client_panel.message_entry)]
 
 
 def test_listening_on_every_interface_comes_with_a_warning(app: App) -> None:

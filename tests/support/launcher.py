@@ -21,7 +21,7 @@ START_TIMEOUT_SECONDS = 15.0
 STOP_TIMEOUT_SECONDS = 10.0
 _LISTENING = re.compile(r"listening on (\S+):(\d+)")
 
-MAYUS_SERVE = [sys.executable, "main.py", "serve", "--port", "0"]
+MAYUS_SERVE = [sys.executable, "main.py", "serve", "--port", "0", "--lang", "en"]
 
 
 class ServerFailed(RuntimeError):

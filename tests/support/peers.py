@@ -30,47 +30,201 @@ class OriginalClient:
         self.sock.close()
 
 
-class OriginalServer:
-    """Behaves like the original server.py, one client at a time, on a free port.
+class StandInServer:
+    """A server stand-in on 127.0.0.1 and a free port: `handle(conn)` serves each connection.
 
-    `sessions_ended` counts connections it closed or dropped; `goodbyes` those it
-    closed because the chunk was DESCONEXION.
+    With `one_at_a_time` (as the classroom scripts do) the next client waits in the
+    backlog until the current one is done; otherwise each gets a thread. `received`
+    collects what every connection sent, `sessions_ended` counts connections handled
+    to the end. `close()` stops accepting, closes every open connection and joins
+    every thread, so nothing is left behind.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, one_at_a_time: bool = True) -> None:
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(10)
+        self.listener.listen(16)
         self.address: tuple[str, int] = self.listener.getsockname()
-        self.received: list[str] = []
-        self.goodbyes = 0
+        self.one_at_a_time = one_at_a_time
+        self.received: list[bytes] = []
         self.sessions_ended = threading.Semaphore(0)
-        self._thread = threading.Thread(target=self._serve, name="original-server", daemon=True)
-        self._thread.start()
+        self.closing = threading.Event()
+        self._conns: list[socket.socket] = []
+        self._threads: list[threading.Thread] = []
+        self._accepter = threading.Thread(target=self._accept, name=f"{type(self).__name__}-accept", daemon=True)
+        self._accepter.start()
 
-    def _serve(self) -> None:
-        while True:
+    def handle(self, conn: socket.socket) -> None:  # pragma: no cover - each stand-in has its own
+        raise NotImplementedError
+
+    def recv(self, conn: socket.socket, size: int = 1024) -> bytes:
+        """One recv that also records what came; b"" when the peer closed or the stand-in is closing."""
+        try:
+            data = conn.recv(size)
+        except OSError:
+            return b""
+        if data:
+            self.received.append(data)
+        return data
+
+    def _accept(self) -> None:
+        while not self.closing.is_set():
             try:
                 conn, _ = self.listener.accept()
             except OSError:
                 return  # listener closed: stop
-            with conn:
-                while True:
-                    data = conn.recv(1024)
-                    if not data:
-                        break
-                    text = data.decode("utf-8")
-                    self.received.append(text)
-                    if text.upper() == "DESCONEXION":
-                        self.goodbyes += 1
-                        break
-                    conn.sendall(text.upper().encode("utf-8"))
-            self.sessions_ended.release()
+            self._conns.append(conn)
+            if self.one_at_a_time:
+                self._serve(conn)
+            else:
+                thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+                self._threads.append(thread)
+                thread.start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            self.handle(conn)
+        self.sessions_ended.release()
 
     def close(self) -> None:
-        # shutdown() wakes the thread blocked in accept(); close() alone would not.
-        with contextlib.suppress(OSError):
-            self.listener.shutdown(socket.SHUT_RDWR)
+        self.closing.set()
+        # shutdown() wakes a thread blocked in accept() or recv(); close() alone would not.
+        for sock in [self.listener, *self._conns]:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         self.listener.close()
-        self._thread.join(WAIT)
-        assert not self._thread.is_alive()
+        for thread in [self._accepter, *self._threads]:
+            thread.join(WAIT)
+            assert not thread.is_alive(), f"{thread.name} did not end"
+
+
+class OriginalServer(StandInServer):
+    """The original server.py: one client at a time, each recv(1024) a message, no newline expected.
+
+    It compares the decoded chunk with `upper()`, so "desconexion" closes too, but
+    "DESCONEXION\n" does not: it is echoed back like any other message.
+    """
+
+    def __init__(self) -> None:
+        self.goodbyes = 0
+        super().__init__(one_at_a_time=True)
+
+    @property
+    def texts(self) -> list[str]:
+        return [data.decode("utf-8", "replace") for data in self.received]
+
+    def handle(self, conn: socket.socket) -> None:
+        while data := self.recv(conn):
+            text = data.decode("utf-8")
+            if text.upper() == "DESCONEXION":
+                self.goodbyes += 1
+                return
+            conn.sendall(text.upper().encode("utf-8"))
+
+
+class LineServer(StandInServer):
+    """A correct line server of the kind students write with readline: strips, answers with a LF."""
+
+    def __init__(self) -> None:
+        super().__init__(one_at_a_time=False)
+
+    def handle(self, conn: socket.socket) -> None:
+        buffer = b""
+        while data := self.recv(conn):
+            buffer += data
+            while b"\n" in buffer:
+                line, buffer = buffer.split(b"\n", 1)
+                text = line.decode("utf-8").strip()
+                if text.upper() == "DESCONEXION":
+                    return
+                conn.sendall(text.upper().encode("utf-8") + b"\n")
+
+
+class StripServer(StandInServer):
+    """The most common student server: `recv(1024).decode().strip()`, then the reply with no newline at all."""
+
+    def handle(self, conn: socket.socket) -> None:
+        while data := self.recv(conn):
+            text = data.decode("utf-8").strip()
+            if text == "DESCONEXION":
+                return
+            conn.sendall(text.upper().encode("utf-8"))
+
+
+class DeviceServer(StandInServer):
+    """An instrument: a banner first, `PING\r\n` answered with `OK\r\n`, and a status frame pushed every
+    `push_every` seconds (None: never) with no line ending at all."""
+
+    BANNER = b"WELCOME\r\n"
+    STATUS = b"\x02STAT\x00\x17\x03"
+
+    def __init__(self, push_every: float | None = None) -> None:
+        self.push_every = push_every
+        super().__init__(one_at_a_time=False)
+
+    def handle(self, conn: socket.socket) -> None:
+        conn.sendall(self.BANNER)
+        if self.push_every is not None:
+            pusher = threading.Thread(target=self._push, args=(conn,), daemon=True)
+            self._threads.append(pusher)
+            pusher.start()
+        buffer = b""
+        while data := self.recv(conn):
+            buffer += data
+            while b"\r\n" in buffer:
+                line, buffer = buffer.split(b"\r\n", 1)
+                conn.sendall(b"OK\r\n" if line == b"PING" else b"ERR\r\n")
+
+    def _push(self, conn: socket.socket) -> None:
+        assert self.push_every is not None
+        while not self.closing.wait(self.push_every):
+            try:
+                conn.sendall(self.STATUS)
+            except OSError:
+                return
+
+
+class FloodServer(StandInServer):
+    """A hostile server: after the first message it streams `size` bytes with no newline, then closes."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, size: int, byte: bytes = b"a") -> None:
+        self.size = size
+        self.chunk = byte * self.CHUNK
+        super().__init__(one_at_a_time=False)
+
+    def handle(self, conn: socket.socket) -> None:
+        if not self.recv(conn):
+            return
+        left = self.size
+        while left > 0 and not self.closing.is_set():
+            piece = self.chunk[: min(left, self.CHUNK)]
+            conn.sendall(piece)
+            left -= len(piece)
+
+
+class ReplyThenCloseServer(StandInServer):
+    """Answers the first message (uppercase, same ending), then closes the connection."""
+
+    def __init__(self) -> None:
+        super().__init__(one_at_a_time=False)
+
+    def handle(self, conn: socket.socket) -> None:
+        data = self.recv(conn)
+        if data:
+            conn.sendall(data.upper())
+
+
+class SlowServer(StandInServer):
+    """Accepts, reads, and answers each message only after `delay` seconds (a busy or overloaded server)."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        super().__init__(one_at_a_time=False)
+
+    def handle(self, conn: socket.socket) -> None:
+        while data := self.recv(conn):
+            if self.closing.wait(self.delay):
+                return
+            conn.sendall(data.upper())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+from collections.abc import Iterator
 
 from tests.support.waiting import WAIT
 
@@ -44,3 +46,22 @@ def recv_until_closed(sock: socket.socket) -> bytes:
     while chunk := sock.recv(65536):
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+@contextlib.contextmanager
+def unanswered_listener() -> Iterator[int]:
+    """A loopback port whose accept queue is full, so a new connection hangs unanswered; yields the port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    fillers = []
+    try:
+        for _ in range(4):  # fill the accept queue: later handshakes get no answer
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(listener.getsockname())
+            fillers.append(filler)
+        yield int(listener.getsockname()[1])
+    finally:
+        for sock in [*fillers, listener]:
+            sock.close()

@@ -19,7 +19,7 @@ DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "error.": {kind.value for kind in ErrorKind},
     "reason.": {reason.value for reason in DisconnectReason},
 }
-SOURCES = ("core", "gui", "words", "cli.py", "main.py")
+SOURCES = ("core", "gui", "words", "cli", "main.py")
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:
@@ -77,9 +77,25 @@ def test_every_error_and_reason_has_words(language: str) -> None:
         assert tr.reason(reason)
 
 
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_error_sentences_name_where_and_what_to_do(language: str) -> None:
+    tr = Translator(language)
+    assert "5000" in tr.error(ErrorInfo(ErrorKind.PORT_IN_USE, "127.0.0.1", 5000))
+    assert "1024" in tr.error(ErrorInfo(ErrorKind.PERMISSION_DENIED, "127.0.0.1", 80))
+    assert "example.test" in tr.error(ErrorInfo(ErrorKind.HOST_NOT_FOUND, "example.test", 1))
+
+
 def test_numbers_are_grouped_the_languages_way() -> None:
     assert Translator("en").count(1234567) == "1,234,567"
     assert Translator("es").count(1234567) == "1.234.567"
+
+
+def test_decimals_and_durations_use_the_languages_decimal_mark() -> None:
+    en, es = Translator("en"), Translator("es")
+    assert (en.decimal(1234.5, 1), es.decimal(1234.5, 1)) == ("1,234.5", "1.234,5")
+    assert (en.duration(0.00042), es.duration(0.00042)) == ("0.42 ms", "0,42 ms")
+    assert (en.duration(0.0123), es.duration(0.0123)) == ("12.3 ms", "12,3 ms")
+    assert (en.duration(1.25), es.duration(1.25)) == ("1.25 s", "1,25 s")
 
 
 @pytest.mark.parametrize(

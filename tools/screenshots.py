@@ -14,40 +14,22 @@ import gc
 import socket
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 from core.defaults import DEFAULT_PORT
-from gui.app import App, create_app
 from gui.theme import THEMES
+from tests.support.waiting import WAIT, pump_until
+from tests.support.window import App, connect_client, open_window, send_message, settle, start_server
 from words import LANGUAGES
 
 SIZE = "1200x800"
-WAIT_SECONDS = 5.0
 MESSAGES = {
     "es": ("hola servidor", "¿qué tal?", "temperatura=21.5"),
     "en": ("hello server", "how are you?", "temperature=21.5"),
 }
 DOCS_LANGUAGE = "en"  # docs/screenshot-<theme>.png
-
-
-def _pump_until(app: App, condition: Callable[[], bool], timeout: float = WAIT_SECONDS) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the window did not reach the expected state in time")
-        app.update()
-        time.sleep(0.01)
-
-
-def _settle(app: App, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.update()
-        time.sleep(0.01)
 
 
 def _port_to_show() -> int:
@@ -61,49 +43,43 @@ def _port_to_show() -> int:
     return DEFAULT_PORT
 
 
-def _shows_reply(app: App, reply: str) -> bool:
-    return str(app.client_panel.reply_label.cget("text")) == reply
-
-
 @contextmanager
 def _demo_session(app: App, language: str) -> Iterator[None]:
     """Start the server, connect the window's client and two raw clients, exchange a few messages."""
-    panel = app.client_panel
-    app.server_panel.set_port(_port_to_show())
-    app.server_panel.start_stop.invoke()
-    _pump_until(app, lambda: app.network.server_address is not None)
-    address = app.network.server_address
-    assert address is not None
-    others = [socket.create_connection(("127.0.0.1", address[1]), timeout=WAIT_SECONDS) for _ in range(2)]
+    port = start_server(app, _port_to_show())
+    others = [socket.create_connection(("127.0.0.1", port), timeout=WAIT) for _ in range(2)]
     try:
         for n, sock in enumerate(others, start=1):
             sock.sendall(b"sensor %d: ok\n" % n)
             sock.recv(64)
-        panel.set_target("127.0.0.1", address[1])
-        panel.connect_button.invoke()
-        _pump_until(app, lambda: panel.send_button.cget("state") == "normal")
+        connect_client(app, port)
         for text in MESSAGES[language]:
-            panel.message_entry.insert(0, text)
-            panel.send()
-            _pump_until(app, partial(_shows_reply, app, text.upper()))
-        _settle(app, 0.6)  # let the counters and the rate catch up
+            send_message(app, text)
+            pump_until(app, lambda: app.client_panel.reply_label.cget("text") == text.upper())  # noqa: B023
+        shown = str(len(others) + len(MESSAGES[language]))
+        pump_until(app, lambda: app.server_panel.counter_text("messages") == shown, message="the counters caught up")
+        app.log.flush()
         yield
     finally:
         for sock in others:
             sock.close()
 
 
+def _resize(app: App) -> None:
+    app.geometry(f"{SIZE}+0+0")
+    pump_until(app, lambda: app.winfo_width() == int(SIZE.split("x")[0]), message="window at its size")
+
+
 def shoot(path: Path, language: str, theme_name: str) -> None:
     from PIL import ImageGrab  # a dev dependency: only this tool needs it
 
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(Path(scratch) / "settings.json", language=language, theme_name=theme_name)
+        app = open_window(Path(scratch) / "settings.json", language, theme_name)
         try:
-            app.geometry(f"{SIZE}+0+0")
-            _settle(app, 0.3)
+            _resize(app)
             with _demo_session(app, language):
                 app.lift()
-                _settle(app, 0.2)
+                settle(app)
                 x, y = app.winfo_rootx(), app.winfo_rooty()
                 image = ImageGrab.grab(bbox=(x, y, x + app.winfo_width(), y + app.winfo_height()))
                 image.save(path)

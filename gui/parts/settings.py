@@ -17,7 +17,7 @@ from typing import Any
 import platformdirs
 
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
-from gui.history import HISTORY_LIMIT
+from gui.parts.history import HISTORY_LIMIT
 from gui.theme import THEMES
 from words import LANGUAGES
 

@@ -1,4 +1,4 @@
-"""The window's pieces that need no window: settings, history, rate, event pump."""
+"""What the window remembers between runs (gui/parts/settings.py): no window needed."""
 
 from __future__ import annotations
 
@@ -8,22 +8,19 @@ from pathlib import Path
 import pytest
 
 from core.defaults import DEFAULT_PORT, LineEnding
-from gui.history import HISTORY_LIMIT, History
-from gui.rate import RateMeter
-from gui.settings import Settings, load_settings, save_settings
-
-# -- settings --------------------------------------------------------------------
+from gui.parts.history import HISTORY_LIMIT
+from gui.parts.settings import Settings, load_settings, save_settings
 
 
 def test_settings_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "settings.json"
-    settings = Settings(client_port=6000, line_ending="CRLF", history=["a", "b"], language="es", theme="dark")
+    settings = Settings(client_port=6000, line_ending="CR", history=["a", "b"], language="es", theme="dark")
     save_settings(path, settings)
     loaded = load_settings(path)
     assert loaded.settings == settings
     assert loaded.problem is None
     assert not loaded.first_start
-    assert loaded.settings.ending is LineEnding.CRLF
+    assert loaded.settings.ending is LineEnding.CR
 
 
 def test_a_missing_file_is_a_first_start(tmp_path: Path) -> None:
@@ -53,27 +50,3 @@ def test_each_bad_value_falls_back_on_its_own(tmp_path: Path) -> None:
     assert settings.theme is None
     assert settings.client_host == "device.local"
     assert len(settings.history) == HISTORY_LIMIT
-
-
-# -- history, rate -------------------------------------------------------------------
-
-
-def test_history_skips_repeats_and_keeps_the_latest() -> None:
-    history = History()
-    for n in range(HISTORY_LIMIT + 5):
-        history.add(str(n))
-        history.add(str(n))
-    assert len(history.items) == HISTORY_LIMIT
-    assert history.items[-1] == str(HISTORY_LIMIT + 4)
-    assert history.newer() is None  # already on the new line
-
-
-def test_rate_is_messages_per_second_and_drops_to_zero_when_quiet() -> None:
-    meter = RateMeter()
-    for step in range(9):
-        meter.add(100.0 + step * 0.25, step * 250)  # 1000 messages a second
-    assert meter.rate(102.0) == pytest.approx(1000.0)
-    assert meter.rate(105.0) == 0.0
-    meter.add(200.0, 5000)  # after a quiet spell, old totals do not dilute the new rate
-    meter.add(200.25, 5100)
-    assert meter.rate(200.3) == pytest.approx(400.0)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import time
 
-from core.events import ClientConnected, ClientStats, ServerStats
+from core.events import ClientConnected, ClientStats, ServerStats, Stamp
 from gui.app import App
-from gui.clients_table import COLUMNS
-from tests.gui.conftest import pump, wait_for
+from gui.panels.clients_table import COLUMNS
+from tests.support.waiting import pump_until
 
 ROWS = 300  # far more than the table shows at once
 
@@ -19,7 +19,7 @@ def _stats(messages: int) -> ServerStats:
     now = time.time()
     changed = tuple(ClientStats(i, messages, messages, 5 * messages, 5 * messages, now) for i in range(1, ROWS + 1))
     total = messages * ROWS
-    return ServerStats(ROWS, total, total, 5 * total, 5 * total, 0, 0, changed, now)
+    return ServerStats(ROWS, total, total, 5 * total, 5 * total, 0, 0, changed, Stamp.now())
 
 
 def _on_screen(app: App, client_id: int) -> dict[str, str]:
@@ -31,31 +31,29 @@ def _on_screen(app: App, client_id: int) -> dict[str, str]:
 def test_rows_scrolled_into_view_show_the_latest_counters(app: App) -> None:
     now = time.time()
     for client_id in range(1, ROWS + 1):
-        app.pump.put(ClientConnected(client_id, "127.0.0.1", 40_000 + client_id, now))
-    wait_for(app, lambda: len(app.clients.tree.get_children()) == ROWS, message="every client listed")
+        app.pump.put(ClientConnected(client_id, "127.0.0.1", 40_000 + client_id, Stamp(0.0, now)))
+    pump_until(app, lambda: len(app.clients.tree.get_children()) == ROWS, message="every client listed")
     app.pump.put(_stats(7))
-    wait_for(app, lambda: _on_screen(app, 1)["messages"] == "7", message="top row updated")
+    pump_until(app, lambda: _on_screen(app, 1)["messages"] == "7", message="top row updated")
     assert _on_screen(app, 1)["bytes"] == "35 / 35"
 
     app.clients.tree.yview_moveto(1.0)  # the user scrolls to the end
-    pump(app, 0.05)
-    assert _on_screen(app, ROWS)["messages"] == "7"
+    pump_until(app, lambda: _on_screen(app, ROWS)["messages"] == "7", message="bottom row current")
     assert _on_screen(app, ROWS)["address"] == f"127.0.0.1:{40_000 + ROWS}"
 
     app.pump.put(_stats(8))  # rows now off screen at the top catch up when scrolled back
-    wait_for(app, lambda: _on_screen(app, ROWS)["messages"] == "8", message="bottom row updated")
+    pump_until(app, lambda: _on_screen(app, ROWS)["messages"] == "8", message="bottom row updated")
     app.clients.tree.yview_moveto(0.0)
-    pump(app, 0.05)
-    assert _on_screen(app, 1)["messages"] == "8"
+    pump_until(app, lambda: _on_screen(app, 1)["messages"] == "8", message="top row current")
     assert app.clients.shown_values(ROWS // 2)["messages"] == "8"  # read off screen: brought up to date
 
 
 def test_the_rows_stay_in_id_order_as_clients_come_and_go(app: App) -> None:
     now = time.time()
     for client_id in (1, 2, 3):
-        app.pump.put(ClientConnected(client_id, "127.0.0.1", 40_000 + client_id, now))
-    wait_for(app, lambda: app.clients.client_ids == [1, 2, 3])
+        app.pump.put(ClientConnected(client_id, "127.0.0.1", 40_000 + client_id, Stamp(0.0, now)))
+    pump_until(app, lambda: app.clients.client_ids == [1, 2, 3])
     app.clients.remove_client(2)
-    app.clients.add_client(ClientConnected(4, "127.0.0.1", 40_004, now))
+    app.clients.add_client(ClientConnected(4, "127.0.0.1", 40_004, Stamp(0.0, now)))
     app.clients.flush()
     assert app.clients.tree.get_children() == ("1", "3", "4")

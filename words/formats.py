@@ -1,4 +1,4 @@
-"""Times and durations as a person reads them; no language-specific words here."""
+"""Clock times and cut text as a person reads them, the same in every language (numbers: see Translator)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,6 @@ def clock_ms(at: float) -> str:
 def clock(at: float) -> str:
     """Wall-clock time to the second: 14:03:07."""
     return time.strftime("%H:%M:%S", time.localtime(at))
-
-
-def duration(seconds: float) -> str:
-    """A round-trip time with sensible precision: 0.42 ms, 12.3 ms, 1.25 s."""
-    millis = seconds * 1000
-    if millis < 10:
-        return f"{millis:.2f} ms"
-    if millis < 1000:
-        return f"{millis:.1f} ms"
-    return f"{seconds:.2f} s"
 
 
 def shorten(text: str, limit: int) -> str:

@@ -66,6 +66,21 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
             self.value.configure(text=text)
 
 
+def fit_text(text: str, font: Any, width: int) -> str:
+    """`text` cut (with "…") to fit in `width` pixels on one line; measuring only a screenful, never a flood."""
+    text = text[: max(1, width // 4)]  # no glyph is narrower than 4 px: the rest could never show
+    if font.measure(text) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with its "…"
+        middle = (low + high + 1) // 2
+        if font.measure(text[:middle] + "…") <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + "…"
+
+
 def parse_port(text: str, lowest: int) -> int | None:
     """The port typed in a field, or None if it is not a whole number from `lowest` to 65535."""
     text = text.strip()

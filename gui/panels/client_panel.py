@@ -1,4 +1,4 @@
-"""The client's controls: where to connect, the message box, line ending, the last reply."""
+"""The client's controls: where to connect, the message box, line ending, the last reply and what is pending."""
 
 from __future__ import annotations
 
@@ -13,16 +13,15 @@ from core.errors import ErrorInfo
 from core.events import DisconnectReason
 from gui import theme
 from gui.fonts import Fonts
-from gui.formatting import duration, shorten
-from gui.history import History
-from gui.widgets import PADDING, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+from gui.panels.widgets import PADDING, StatusLine, fit_text, fit_wrap, parse_port, replace_entry_text, set_enabled
+from gui.parts.history import History
 from words import Translator
 
 LOWEST_CLIENT_PORT = 1
-MAX_REPLY_CHARS = 300  # the last reply is a glance; the log holds the rest
 REPLY_PADDING = 12
+REPLY_BOX_HEIGHT = 64  # pixels: a caption row and one line of reply, whatever the reply (never reflows)
 REPLY_COLOUR = theme.LOG_COLOURS["client_in"]  # the same colour as replies in the conversation
-_ENDINGS = (LineEnding.NONE, LineEnding.LF, LineEnding.CRLF)
+_ENDINGS = (LineEnding.NONE, LineEnding.LF, LineEnding.CR, LineEnding.CRLF)
 
 
 class ConnectionState(enum.Enum):
@@ -53,7 +52,6 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.history = History(history)
         self.state = ConnectionState.IDLE
         self._ending = ending
-        self._error: ErrorInfo | None = None  # shown with the reason when the session then closes
         self.columnconfigure(1, weight=1)
 
         self.title = ctk.CTkLabel(self, font=fonts.heading, anchor="w")
@@ -104,16 +102,22 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.ending_picker = ctk.CTkSegmentedButton(self, font=fonts.body, command=self._ending_picked)
         self.ending_picker.grid(row=5, column=1, sticky="w", pady=(6, 4))
 
-        reply = ctk.CTkFrame(self, fg_color=theme.PANEL_INSET)
+        reply = ctk.CTkFrame(self, fg_color=theme.PANEL_INSET, height=REPLY_BOX_HEIGHT)
         reply.grid(row=6, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(8, 12))
+        reply.grid_propagate(False)  # a fixed height: a long reply never moves the window under the pointer
         reply.columnconfigure(0, weight=1)
+        self.reply_box = reply
         self.reply_caption = ctk.CTkLabel(reply, font=fonts.small, text_color=theme.MUTED, anchor="w", height=18)
         self.reply_caption.grid(row=0, column=0, sticky="w", padx=REPLY_PADDING, pady=(6, 0))
+        self.waiting_label = ctk.CTkLabel(reply, font=fonts.small, text_color=theme.WARNING, anchor="e", height=18)
+        self.waiting_label.grid(row=0, column=1, sticky="e", padx=(0, 10), pady=(6, 0))
         self.rtt_label = ctk.CTkLabel(reply, font=fonts.small, text_color=theme.MUTED, anchor="e", height=18)
-        self.rtt_label.grid(row=0, column=1, sticky="e", padx=REPLY_PADDING, pady=(6, 0))
-        self.reply_label = ctk.CTkLabel(reply, font=fonts.reply, text_color=REPLY_COLOUR, anchor="w", justify="left")
-        self.reply_label.grid(row=1, column=0, columnspan=2, sticky="ew", padx=REPLY_PADDING, pady=(0, 8))
+        self.rtt_label.grid(row=0, column=2, sticky="e", padx=(0, REPLY_PADDING), pady=(6, 0))
+        self.reply_label = ctk.CTkLabel(reply, font=fonts.reply, text_color=REPLY_COLOUR, anchor="w", height=26)
+        self.reply_label.grid(row=1, column=0, columnspan=3, sticky="ew", padx=REPLY_PADDING, pady=(0, 6))
+        self._reply_font = fonts.reply
         self._reply: tuple[str, float | None] | None = None
+        self._waiting: tuple[int, float | None] = (0, None)  # how many, since when (Stamp.mono)
 
         self.bind("<Configure>", self._fit_wraps)
         self.show_idle()
@@ -161,7 +165,6 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.status.show(lambda: self._tr("client.status.idle"), theme.MUTED)
 
     def show_connecting(self, host: str, port: int) -> None:
-        self._error = None
         self._set_state(ConnectionState.CONNECTING)
         self.status.show(lambda: self._tr("client.status.connecting", host=host, port=port), theme.MUTED)
 
@@ -175,31 +178,51 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ConnectionState.DISCONNECTING)
         self.status.show(lambda: self._tr("client.status.disconnecting"), theme.MUTED)
 
-    def show_closed(self, reason: DisconnectReason) -> None:
-        error = self._error
-        self._error = None
+    def show_closed(self, reason: DisconnectReason, error: ErrorInfo | None) -> None:
+        """The session ended (or never began): why, in plain words; back to idle."""
         self._set_state(ConnectionState.IDLE)
+        tr = self._tr
 
         def render() -> str:
-            closed = self._tr("client.status.closed", reason=self._tr.reason(reason))
-            return f"{closed}. {self._tr.error(error)}" if error is not None else closed
+            if reason is DisconnectReason.CONNECT_FAILED and error is not None:
+                return tr.error(error)
+            closed = tr("client.status.closed", reason=tr.reason(reason))
+            return f"{closed}. {tr.error(error)}" if error is not None else closed
 
         self.status.show(render, theme.ERROR if error is not None else theme.MUTED)
-
-    def show_error(self, error: ErrorInfo) -> None:
-        """A failed connect ends here (back to idle); a broken session also gets show_closed."""
-        if self.state is ConnectionState.CONNECTING:
-            self._set_state(ConnectionState.IDLE)
-        elif self.state is not ConnectionState.IDLE:
-            self._error = error
-        self.status.show(lambda: self._tr.error(error), theme.ERROR)
 
     def show_problem(self, key: str) -> None:
         self.status.show(lambda: self._tr(key), theme.ERROR)
 
     def show_reply(self, text: str, rtt: float | None) -> None:
+        """The last reply, so far: its text as shown in the log, and its round trip once complete."""
         self._reply = (text, rtt)
         self._render_reply()
+
+    def clear_reply(self) -> None:
+        """A new connection: nothing of the last session's replies or waits stays on show."""
+        self._reply = None
+        self._waiting = (0, None)
+        self._render_reply()
+        self.refresh_waiting(0.0)
+
+    def show_waiting(self, count: int, since: float | None) -> None:
+        """How many messages wait for a reply, and since when (a Stamp.mono); shown beside the last reply."""
+        self._waiting = (count, since)
+
+    def refresh_waiting(self, now: float) -> None:
+        """Called now and then: "2 waiting for a reply · 7 s", or nothing."""
+        count, since = self._waiting
+        if count and since is not None:
+            text = self._tr("session.waiting", count=count, seconds=self._tr.decimal(max(0.0, now - since), 0))
+        else:
+            text = ""
+        if self.waiting_label.cget("text") != text:
+            self.waiting_label.configure(text=text)
+
+    def show_word_answered(self, text: str) -> None:
+        """The server answered DESCONEXION instead of closing: say so; the session goes on."""
+        self.status.show(lambda: text, theme.WARNING)
 
     def retranslate(self) -> None:
         tr = self._tr
@@ -233,13 +256,15 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
             self.rtt_label.configure(text="")
             return
         text, rtt = self._reply
-        self.reply_label.configure(text=shorten(text, MAX_REPLY_CHARS) or " ", text_color=REPLY_COLOUR)
-        self.rtt_label.configure(text=self._tr("client.rtt", rtt=duration(rtt)) if rtt is not None else "")
+        width = self.reply_box.winfo_width() - 2 * REPLY_PADDING
+        shown = fit_text(text, self._reply_font, width) if width > 1 else text[:80]
+        self.reply_label.configure(text=shown or " ", text_color=REPLY_COLOUR)
+        self.rtt_label.configure(text=self._tr("client.rtt", rtt=self._tr.duration(rtt)) if rtt is not None else "")
 
     def _fit_wraps(self, event: Any) -> None:
-        width = int(event.width) - 2 * PADDING
-        fit_wrap(self.status, width)
-        fit_wrap(self.reply_label, width - 2 * REPLY_PADDING)
+        fit_wrap(self.status, int(event.width) - 2 * PADDING)
+        if self._reply is not None:
+            self._render_reply()
 
     def _set_state(self, state: ConnectionState) -> None:
         self.state = state

@@ -22,9 +22,9 @@ import customtkinter as ctk
 from core.events import ClientConnected, ClientStats
 from gui import theme
 from gui.fonts import Fonts
-from gui.formatting import clock
-from gui.widgets import PADDING, set_enabled
+from gui.panels.widgets import PADDING, set_enabled
 from words import Translator
+from words.formats import clock
 
 COLUMNS = ("id", "address", "since", "messages", "bytes", "last")
 # Widths in pixels that fit the values (HH:MM:SS, 12,345 / 12,345); a heading may ask for more.
@@ -103,7 +103,7 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
     # -- events from the server (buffered) ---------------------------------------
 
     def add_client(self, event: ClientConnected) -> None:
-        self._rows[event.client_id] = _Row(f"{event.host}:{event.port}", event.at, last=event.at)
+        self._rows[event.client_id] = _Row(f"{event.host}:{event.port}", event.when.wall, last=event.when.wall)
         self._dirty.add(event.client_id)
 
     def remove_client(self, client_id: int) -> None:

@@ -14,7 +14,7 @@ from core.errors import ErrorInfo
 from core.events import ServerStats
 from gui import theme
 from gui.fonts import Fonts
-from gui.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+from gui.panels.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
 from words import Translator
 
 # Port 0 asks the system for any free port; the status line then shows the real one.
@@ -108,6 +108,15 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
     def set_port(self, port: int) -> None:
         replace_entry_text(self.port_entry, str(port))
 
+    def choose_host(self, host: str) -> None:
+        """Pick where to listen, as a click on its choice would."""
+        self.host_var.set(host)
+        self._host_changed()
+
+    def counter_text(self, name: str) -> str:
+        """What a live counter shows now ("clients", "messages", "bytes_in", "bytes_out", "rate")."""
+        return str(self.counters[name].value.cget("text"))
+
     # -- states --------------------------------------------------------------------
 
     def show_starting(self, port: int) -> None:
@@ -122,15 +131,13 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ServerState.STOPPING)
         self.status.show(lambda: self._tr("server.status.stopping"), theme.MUTED)
 
-    def show_stopped(self) -> None:
-        """Back to idle; an error shown since the last start stays on screen."""
-        showing_error = self.status.colour == theme.ERROR
+    def show_stopped(self, error: ErrorInfo | None = None) -> None:
+        """Back to idle: stopped, or why it could not start or go on (in plain words, in the UI's language)."""
         self._set_state(ServerState.STOPPED)
-        if not showing_error:
+        if error is not None:
+            self.status.show(lambda: self._tr.error(error), theme.ERROR)
+        else:
             self.status.show(lambda: self._tr("server.status.stopped"), theme.MUTED)
-
-    def show_error(self, error: ErrorInfo) -> None:
-        self.status.show(lambda: self._tr.error(error), theme.ERROR)
 
     def show_counters(self, stats: ServerStats) -> None:
         count = self._tr.count

@@ -1,0 +1,181 @@
+"""The conversation log: time order, growing entries, bounded lines, the user's scroll, Clear, Copy, Save."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from core.defaults import DISPLAY_BYTES
+from core.events import Stamp
+from gui.app import App
+from gui.ctk_private import drag_scrollbar, inner_text
+from gui.parts.log_model import Direction, Side
+from tests.support.waiting import pump_until
+from tests.support.window import log_shows, settle
+
+T0 = 1_700_000_000.0
+
+
+def _fill(app: App, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        app.log.add_notice(Side.CLIENT, Direction.OUT, f"line {n}", when=Stamp(float(n), T0 + n))
+    app.log.flush()
+
+
+def _user_scrolls_to(app: App, fraction: float) -> None:
+    """What dragging the log's scrollbar does."""
+    drag_scrollbar(app.log.scrollbar, fraction)
+    settle(app)
+
+
+def test_the_log_keeps_only_the_latest_lines(app: App) -> None:
+    limit = app.log.model.limit
+    _fill(app, limit + 250)
+    lines = app.log.shown_text().splitlines()
+    assert len(lines) == limit
+    assert lines[0].endswith("line 250")
+    assert lines[-1].endswith(f"line {limit + 249}")
+    assert len(app.log.model) == limit
+
+
+def test_entries_show_in_the_order_they_happened_whatever_order_they_came_in(app: App) -> None:
+    for n in (3, 1, 2):  # the client's thread may report before the server's, about an earlier moment
+        app.log.add_notice(Side.SERVER, Direction.INFO, f"event {n}", when=Stamp(float(n), T0 + n))
+    app.log.flush()
+    assert [line[-7:] for line in app.log.shown_text().splitlines()] == ["event 1", "event 2", "event 3"]
+
+
+def test_bytes_show_as_they_arrive_and_the_entry_grows_in_place(app: App) -> None:
+    log = app.log
+    key = (1, 1)
+    log.add_data(key, Side.CLIENT, Direction.IN, b"HO", 2, when=Stamp.now(), first=True, complete=False)
+    log_shows(app, "HO")  # before the reply is complete
+    log.add_notice(Side.SERVER, Direction.INFO, "something else happened")
+    log_shows(app, "something else happened")
+    log.add_data(
+        key,
+        Side.CLIENT,
+        Direction.IN,
+        b"LA\n",
+        3,
+        when=Stamp.now(),
+        first=False,
+        complete=True,
+        ending=b"\n",
+        rtt=0.0042,
+    )
+    lines = app.log.shown_text().splitlines()
+    assert lines[0].endswith("HOLA  (4.20 ms)")  # grown in its own line, above what came since
+    assert lines[1].endswith("something else happened")
+
+
+def test_unsolicited_entries_are_labelled_and_cut_entries_say_how_much_is_hidden(app: App) -> None:
+    app.log.add_data(
+        None,
+        Side.CLIENT,
+        Direction.IN,
+        b"WELCOME\r\n",
+        9,
+        when=Stamp.now(),
+        first=True,
+        complete=True,
+        ending=b"\r\n",
+        unsolicited=True,
+    )
+    big = b"x" * 100_000
+    app.log.add_data(
+        None,
+        Side.SERVER,
+        Direction.IN,
+        big[:DISPLAY_BYTES],
+        len(big),
+        when=Stamp.now(),
+        first=True,
+        complete=True,
+        client_id=1,
+    )
+    app.log.flush()
+    welcome, cut = app.log.shown_text().splitlines()
+    assert welcome.endswith("WELCOME  (unsolicited)")
+    assert cut.endswith("x" * 10 + f"  … {100_000 - DISPLAY_BYTES:,} more bytes")
+    assert len(cut) < 1000
+
+
+def test_auto_scroll_pauses_only_when_the_user_scrolls_up(app: App) -> None:
+    _fill(app, 200)
+    text = inner_text(app.log.textbox)
+    pump_until(app, lambda: text.yview()[1] == pytest.approx(1.0), message="following the end")
+    app.log.add_notice(Side.CLIENT, Direction.IN, "very long " * 2000)  # wraps over many lines
+    app.log.flush()
+    settle(app)
+    assert not app.log.paused and text.yview()[1] == pytest.approx(1.0)
+
+    _user_scrolls_to(app, 0.0)
+    pump_until(app, lambda: app.log.paused, message="paused by the user's scroll")
+    _fill(app, 50, start=200)
+    settle(app)
+    assert text.yview()[0] == pytest.approx(0.0)  # the view stayed where the user put it
+    assert app.log.notice.cget("text") == "Auto-scroll paused: scroll to the end to resume"
+    assert app.log.notice.winfo_reqwidth() <= app.log.winfo_width()
+
+    _user_scrolls_to(app, 1.0)  # back to the end
+    pump_until(app, lambda: not app.log.paused, message="following again")
+    _fill(app, 50, start=250)
+    settle(app)
+    assert text.yview()[1] == pytest.approx(1.0)
+
+
+def test_clear_empties_the_log(app: App) -> None:
+    _fill(app, 10)
+    app.log.clear_button.invoke()
+    assert app.log.shown_text() == ""
+    assert len(app.log.model) == 0
+
+
+def test_copy_puts_the_whole_log_or_the_selection_on_the_clipboard(app: App) -> None:
+    _fill(app, 3)
+    app.log.copy_button.invoke()
+    copied = app.clipboard_get()
+    assert copied.splitlines() == app.log.shown_text().splitlines()
+    assert app.log.notice.cget("text") == "3 lines copied"
+
+    inner_text(app.log.textbox).tag_add("sel", "2.0", "2.end")
+    app.log.copy_button.invoke()
+    assert app.clipboard_get().endswith("line 1")
+
+
+def test_save_writes_text_or_csv(app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app.log.add_data(
+        None,
+        Side.CLIENT,
+        Direction.IN,
+        b"HOLA, SERVIDOR\n",
+        15,
+        when=Stamp(1.0, T0 + 0.25),
+        first=True,
+        complete=True,
+        ending=b"\n",
+        rtt=0.0015,
+    )
+
+    target = tmp_path / "talk.csv"
+    monkeypatch.setattr("gui.panels.log_panel.filedialog.asksaveasfilename", lambda **_options: str(target))
+    app.log.save_button.invoke()
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows[0] == ["time", "side", "direction", "client", "text", "bytes", "rtt_ms"]
+    assert rows[1][1:] == ["client", "in", "", "HOLA, SERVIDOR", "15", "1.500"]
+    log_shows(app, f"Conversation saved to {target}")
+
+    text_file = tmp_path / "talk.txt"
+    assert app.log.save(text_file)
+    first = text_file.read_text(encoding="utf-8").splitlines()[0]
+    assert first.endswith("HOLA, SERVIDOR  (1.50 ms)")
+    assert "CLIENT   ←" in first
+
+
+def test_a_failed_save_is_reported_in_the_window(app: App, tmp_path: Path) -> None:
+    assert not app.log.save(tmp_path / "missing-folder" / "talk.txt")
+    log_shows(app, "Could not save the conversation")

@@ -1,0 +1,145 @@
+"""Run a command the way a person would and watch it: its exit code, what it printed, its peak memory."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.support.launcher import REPO_ROOT
+
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass
+class Watched:
+    code: int
+    stdout_size: int
+    stdout_head: bytes  # the first bytes of stdout
+    stderr: str
+    peak_rss: int  # bytes
+
+
+def mayus(*args: str) -> list[str]:
+    """The command line that runs `python main.py ARGS...` from this checkout."""
+    return [sys.executable, str(Path(REPO_ROOT) / "main.py"), *args]
+
+
+def run_watched(command: Sequence[str], stdin: bytes = b"", timeout: float = 60.0, keep: int = 4096) -> Watched:
+    """Run `command`, feed it `stdin` (then close it), drain its output, sample its RSS; kill it past `timeout`.
+
+    stdout is counted, not kept (a flood may pass through), but for its first `keep` bytes.
+    """
+    import psutil
+
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    watched = psutil.Process(process.pid)
+    head, size, errors = bytearray(), [0], bytearray()
+
+    def drain_out() -> None:
+        assert process.stdout is not None
+        while chunk := process.stdout.read(1 << 16):
+            if len(head) < keep:
+                head.extend(chunk[: keep - len(head)])
+            size[0] += len(chunk)
+
+    def drain_err() -> None:
+        assert process.stderr is not None
+        while chunk := process.stderr.read(1 << 12):
+            errors.extend(chunk)
+
+    readers = [threading.Thread(target=drain_out, daemon=True), threading.Thread(target=drain_err, daemon=True)]
+    for reader in readers:
+        reader.start()
+    assert process.stdin is not None
+    if stdin:
+        process.stdin.write(stdin)
+    process.stdin.close()
+    peak, deadline = 0, time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            peak = max(peak, int(watched.memory_info().rss))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(SAMPLE_SECONDS)  # sampling interval, not synchronisation: the loop ends on poll()
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for reader in readers:
+        reader.join(timeout)
+    return Watched(process.returncode, size[0], bytes(head), errors.decode("utf-8", "replace"), peak)
+
+
+class Interactive:
+    """A terminal face driven line by line, as a person at a terminal would; killed by `close()` if still running."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        self.process = subprocess.Popen(
+            command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        self._changed = threading.Condition()
+        self._readers = [
+            threading.Thread(target=self._read, args=(self.process.stdout, self.lines), daemon=True),
+            threading.Thread(target=self._read, args=(self.process.stderr, self.errors), daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
+
+    def _read(self, stream: object, into: list[str]) -> None:
+        assert hasattr(stream, "readline")
+        for raw in iter(stream.readline, b""):
+            with self._changed:
+                into.append(raw.decode("utf-8", "replace").rstrip("\n"))
+                self._changed.notify_all()
+        with self._changed:
+            self._changed.notify_all()
+
+    def type(self, line: bytes) -> None:
+        """Type a line and press Enter."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + b"\n")
+        self.process.stdin.flush()
+
+    def end_input(self) -> None:
+        """Ctrl+D: the end of the input."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+
+    def expect(self, text: str, timeout: float = 5.0) -> str:
+        """Wait for a line of stdout that contains `text`; return it (AssertionError after `timeout`)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = next((line for line in self.lines if text in line), None)
+                if found is not None:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no line with {text!r} in {self.lines!r}; stderr {self.errors!r}")
+                self._changed.wait(left)
+
+    def wait(self, timeout: float = 5.0) -> int:
+        """Wait for the exit; return the exit code (AssertionError after `timeout`)."""
+        try:
+            code = self.process.wait(timeout)
+        except subprocess.TimeoutExpired as exc:
+            raise AssertionError(f"still running after {timeout} s; output {self.lines!r}") from exc
+        for reader in self._readers:
+            reader.join(timeout)
+        return code
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()

@@ -1,0 +1,106 @@
+"""The window driver: what a person does with Mayus's window (type, press, click) and reads from it.
+
+Tests and benchmarks share it. Every wait is a condition with a deadline
+(`pump_until`), never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.defaults import DEFAULT_HOST
+from gui.app import App, create_app
+from gui.ctk_private import inner_entry, segment_button
+from gui.panels.client_panel import ConnectionState
+from gui.panels.server_panel import ServerState
+from tests.support.waiting import WAIT, pump_until
+
+
+def settle(app: App) -> None:
+    """Let Tk handle what is pending now (events, redraws): one pass of its loop, not a wait."""
+    app.update()
+
+
+def type_into(entry: Any, text: str) -> None:
+    """Put the cursor in an entry and type, replacing what was there."""
+    entry.focus_force()
+    entry.delete(0, "end")
+    entry.insert(0, text)
+
+
+def press(app: App, entry: Any, keysym: str) -> None:
+    """Press a key in a CTkEntry (delivered to its inner Tk entry, which holds the bindings)."""
+    entry.focus_force()
+    settle(app)
+    inner_entry(entry).event_generate("<KeyPress>", keysym=keysym)
+    settle(app)
+
+
+def pick(segmented: Any, label: str) -> None:
+    """Click one segment of a CTkSegmentedButton (set() alone would not call its command)."""
+    segment_button(segmented, label).invoke()
+
+
+def start_server(app: App, port: int = 0, host: str = DEFAULT_HOST, timeout: float = WAIT) -> int:
+    """Choose where to listen, type the port, press Start; wait until it listens and return the real port."""
+    panel = app.server_panel
+    panel.choose_host(host)
+    type_into(panel.port_entry, str(port))
+    panel.start_stop.invoke()
+    pump_until(
+        app,
+        lambda: panel.state is ServerState.RUNNING and app.network.server_address is not None,
+        timeout,
+        f"the window's server listening ({panel.status.text})",
+    )
+    address = app.network.server_address
+    assert address is not None
+    return address[1]
+
+
+def connect_client(app: App, port: int, host: str = "127.0.0.1") -> None:
+    """Type host and port in the client panel, press Connect, wait until connected."""
+    panel = app.client_panel
+    type_into(panel.host_entry, host)
+    type_into(panel.port_entry, str(port))
+    panel.connect_button.invoke()
+    pump_until(app, lambda: panel.state is ConnectionState.CONNECTED, message="client connected")
+
+
+def send_message(app: App, text: str) -> None:
+    """Type a message and press Enter."""
+    type_into(app.client_panel.message_entry, text)
+    press(app, app.client_panel.message_entry, "Return")
+
+
+def log_shows(app: App, text: str, timeout: float = WAIT) -> None:
+    """Wait until the conversation log shows `text`."""
+    pump_until(app, lambda: text in app.log.shown_text(), timeout, f"the log showing {text!r}")
+
+
+def counter_value(shown: str) -> int:
+    """The number a counter shows ('1,234,567' in English, '1.234.567' in Spanish)."""
+    return int("".join(ch for ch in shown if ch.isdigit()) or "0")
+
+
+def open_window(settings_path: Path, language: str = "en", theme: str = "light") -> App:
+    """Open Mayus's window with its settings in `settings_path` (never the user's own); the caller closes it."""
+    app = create_app(settings_path, language=language, theme_name=theme)
+    settle(app)
+    return app
+
+
+__all__ = [
+    "App",
+    "connect_client",
+    "counter_value",
+    "log_shows",
+    "open_window",
+    "pick",
+    "press",
+    "send_message",
+    "settle",
+    "start_server",
+    "type_into",
+]

@@ -1,0 +1,27 @@
+"""What a client session says in the terminal and the window alike, in English and Spanish."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "session.word_answered": "The server answered DESCONEXION instead of closing the connection.",
+    "session.word_answered_ending": "The server answered DESCONEXION instead of closing the connection. It went "
+    "with a line ending ({ending}): a server that compares the exact text closes only on the word alone "
+    "(line ending: none). The Disconnect button always works.",
+    "session.unsolicited": "unsolicited",
+    "session.more_bytes": "… {count} more bytes",
+    "session.waiting": "{count} waiting for a reply · {seconds} s",
+    "session.summarised": "{count} more entries ({size} bytes) not listed one by one (over {limit} a second); "
+    "the counters stay exact.",
+}
+
+ES: dict[str, str] = {
+    "session.word_answered": "El servidor respondió a DESCONEXION en vez de cerrar la conexión.",
+    "session.word_answered_ending": "El servidor respondió a DESCONEXION en vez de cerrar la conexión. Se envió "
+    "con fin de línea ({ending}): un servidor que compara el texto exacto solo cierra con la palabra sola "
+    "(fin de línea: ninguno). El botón Desconectar siempre funciona.",
+    "session.unsolicited": "sin pedir",
+    "session.more_bytes": "… {count} bytes más",
+    "session.waiting": "{count} esperando respuesta · {seconds} s",
+    "session.summarised": "{count} entradas más ({size} bytes) sin listar una a una (más de {limit} por segundo); "
+    "los contadores siguen siendo exactos.",
+}

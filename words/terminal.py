@@ -1,0 +1,35 @@
+"""What the terminal faces (serve, connect, send) say, in English and Spanish."""
+
+from __future__ import annotations
+
+EN: dict[str, str] = {
+    "cli.error": "error: {error}",
+    "cli.serve.listening": "listening on {host}:{port} (Ctrl+C stops)",
+    "cli.serve.stopped": "server stopped",
+    "cli.serve.client_connected": "client #{client} connected from {host}:{port}",
+    "cli.serve.client_disconnected": "client #{client} disconnected ({reason})",
+    "cli.serve.totals": "totals: {messages_in} messages in, {messages_out} replies, {bytes_in} bytes in, "
+    "{bytes_out} bytes out, {refused} connections refused",
+    "cli.connect.ready": "connected to {host}:{port}. Type a message and press Enter; Ctrl+D disconnects.",
+    "cli.connect.late": "reply to #{number}",
+    "cli.connect.still_waiting": "(no reply yet after {seconds} s; it will show here when it comes)",
+    "cli.disconnected": "disconnected ({reason})",
+    "cli.send.no_reply": "error: no reply to message {number} within {seconds} s",
+    "cli.send.closed": "error: the connection ended before every message got a reply ({reason})",
+}
+
+ES: dict[str, str] = {
+    "cli.error": "error: {error}",
+    "cli.serve.listening": "escuchando en {host}:{port} (Ctrl+C detiene)",
+    "cli.serve.stopped": "servidor detenido",
+    "cli.serve.client_connected": "cliente #{client} conectado desde {host}:{port}",
+    "cli.serve.client_disconnected": "cliente #{client} desconectado ({reason})",
+    "cli.serve.totals": "totales: {messages_in} mensajes recibidos, {messages_out} respuestas, {bytes_in} bytes "
+    "recibidos, {bytes_out} bytes enviados, {refused} conexiones rechazadas",
+    "cli.connect.ready": "conectado a {host}:{port}. Escribe un mensaje y pulsa Intro; Ctrl+D desconecta.",
+    "cli.connect.late": "respuesta a #{number}",
+    "cli.connect.still_waiting": "(aún sin respuesta tras {seconds} s; aparecerá aquí cuando llegue)",
+    "cli.disconnected": "desconectado ({reason})",
+    "cli.send.no_reply": "error: ninguna respuesta al mensaje {number} en {seconds} s",
+    "cli.send.closed": "error: la conexión terminó antes de que todos los mensajes tuvieran respuesta ({reason})",
+}
