@@ -34,7 +34,7 @@ from bench.gui_flood import Sample, WindowRun, counter_value, flood_window
 from bench.gui_startup import StartupRun, measure_startup
 from bench.machine import header_lines
 from bench.servers import SERVER_COMMANDS, running_server
-from core.loadgen import LoadResult, Scenario, default_processes, raise_open_file_limit, run_load
+from core.load import LoadResult, Scenario, default_processes, raise_open_file_limit, run_load
 
 # The targets (issue 3).
 TICK_P99_TARGET_SECONDS = 0.050

@@ -3,7 +3,7 @@
     python -m bench.server_bench [--quick] [--rounds N] [--processes N] [--idle N]
 
 Each server runs as a subprocess (`main.py serve --quiet`, `bench.reference_servers
-streams|protocol`); core.loadgen drives it from worker processes and checks every
+streams|protocol`); core.load drives it from worker processes and checks every
 reply byte for byte. Per scenario it prints messages/s and latency p50/p99 for each
 server (the median of the rounds, interleaved so drift hits every server alike),
 then the Mayus/reference ratios and their geometric mean, then the resident memory
@@ -25,7 +25,7 @@ import psutil
 
 from bench.machine import header_lines
 from bench.servers import SERVER_COMMANDS, running_server
-from core.loadgen import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
+from core.load import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
 from tests.support.launcher import RunningServer
 
 MAYUS = "mayus"

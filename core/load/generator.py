@@ -1,6 +1,6 @@
 """The load generator: many concurrent connections, from other processes, every reply checked.
 
-`run_load(host, port, scenario)` starts worker processes (core.load_worker, spawn-safe,
+`run_load(host, port, scenario)` starts worker processes (core.load.worker, spawn-safe,
 one asyncio loop each), waits until every connection is open, then lets them all send
 at once and returns a `LoadResult`: messages per second, latency percentiles, errors
 by kind. It is bounded in time (the scenario's caps plus fixed allowances) and can be
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from multiprocessing.queues import Queue
 
 from core.defaults import DEFAULT_CONNECT_TIMEOUT
-from core.latency import LatencyHistogram
-from core.load_worker import (
+from core.load.latency import LatencyHistogram
+from core.load.worker import (
     ERROR_KINDS,
     Crashed,
     Done,

@@ -1,7 +1,7 @@
 """One load-generator process: many client connections on one asyncio event loop.
 
 Spawn-safe: `run_worker` is the process target and takes only picklable arguments.
-It talks to the parent (core.loadgen) through a queue of reports and two events:
+It talks to the parent (core.load.generator) through a queue of reports and two events:
 `go` starts the timed phase once every worker is connected, `stop` cancels (or
 ends the hold of idle connections). Every phase is bounded in time.
 
@@ -24,7 +24,7 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 
 from core.defaults import READ_BUFFER_BYTES
-from core.latency import LatencyHistogram
+from core.load.latency import LatencyHistogram
 from core.protocol import uppercase_bytes
 
 # Why a connection failed; the parent reports the counts under these names.

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 import pytest
 
 from core.events import ServerStats
-from core.latency import LatencyHistogram
-from core.loadgen import LoadProgress, Scenario, hold_idle_connections, make_messages, run_load
+from core.load import LoadProgress, Scenario, hold_idle_connections, make_messages, run_load
+from core.load.latency import LatencyHistogram
 from core.protocol import is_disconnect_word, uppercase_bytes
 from tests.support.servers import RunningServer
 from tests.support.waiting import WAIT
