@@ -34,12 +34,12 @@ KIB = 1024
 IDLE_SETTLE_SECONDS = 1.0  # let the server finish its bookkeeping before reading its memory
 
 SCENARIOS = (
-    Scenario("1 client ping-pong", clients=1, messages=10_000, time_cap=3.0),
-    Scenario("1 client, 64 in flight", clients=1, messages=200_000, in_flight=64, time_cap=3.0),
-    Scenario("100 clients", clients=100, messages=50_000, time_cap=3.0),
-    Scenario("1,000 clients", clients=1_000, messages=50_000, time_cap=3.0),
-    Scenario("10,000 clients", clients=10_000, messages=60_000, time_cap=4.0),
-    Scenario("64 KiB messages", clients=8, messages=3_000, message_bytes=64 * KIB, time_cap=3.0),
+    Scenario("1 client ping-pong", clients=1, messages=10_000, duration=3.0),
+    Scenario("1 client, 64 in flight", clients=1, messages=200_000, in_flight=64, duration=3.0),
+    Scenario("100 clients", clients=100, messages=50_000, duration=3.0),
+    Scenario("1,000 clients", clients=1_000, messages=50_000, duration=3.0),
+    Scenario("10,000 clients", clients=10_000, messages=60_000, duration=4.0),
+    Scenario("64 KiB messages", clients=8, messages=3_000, message_bytes=64 * KIB, duration=3.0),
 )
 QUICK_CLIENTS_CAP = 200
 QUICK_MESSAGES_DIVISOR = 50
@@ -49,8 +49,8 @@ DEFAULT_IDLE = 10_000
 
 def quick(scenario: Scenario) -> Scenario:
     clients = min(scenario.clients, QUICK_CLIENTS_CAP)
-    messages = max(clients, scenario.messages // QUICK_MESSAGES_DIVISOR)
-    return replace(scenario, clients=clients, messages=messages, time_cap=2.0)
+    messages = max(clients, (scenario.messages or 0) // QUICK_MESSAGES_DIVISOR)
+    return replace(scenario, clients=clients, messages=messages, duration=2.0)
 
 
 @dataclass
@@ -99,7 +99,7 @@ def run_scenario(scenario: Scenario, servers: Sequence[str], rounds: int, proces
 def describe(scenario: Scenario) -> str:
     return (
         f"{scenario.name}: {scenario.clients:,} clients, {scenario.in_flight} in flight each, "
-        f"{scenario.message_bytes:,}-byte messages, {scenario.messages:,} messages, cap {scenario.time_cap:g} s"
+        f"{scenario.message_bytes:,}-byte messages, {scenario.messages or 0:,} messages, cap {scenario.duration:g} s"
     )
 
 

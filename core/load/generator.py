@@ -3,29 +3,50 @@
 `run_load(host, port, scenario)` starts worker processes (core.load.worker, spawn-safe,
 one asyncio loop each), waits until every connection is open, then lets them all send
 at once and returns a `LoadResult`: messages per second, latency percentiles, errors
-by kind. It is bounded in time (the scenario's caps plus fixed allowances) and can be
-cancelled from another thread with a `threading.Event`. `hold_idle_connections` opens
-connections and keeps them idle, to measure what an idle connection costs a server.
+by kind, the first mismatched reply. Only `host` is contacted. The run ends by itself
+at its message count or its duration, is bounded in time as a whole
+(`Scenario.longest_seconds`), and a `threading.Event` set from another thread cancels
+it within CANCEL_SECONDS; every worker process has ended when `run_load` returns.
+`hold_idle_connections` opens connections and keeps them idle, to measure what an
+idle connection costs a server.
 
-The window's load test and `bench/server_bench.py` are its two faces.
+The window's load test (through core.load.run.LoadRun), the `load` face and the
+benchmarks are its users.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from multiprocessing.queues import Queue
 
 from core.defaults import DEFAULT_CONNECT_TIMEOUT
 from core.load.latency import LatencyHistogram
+from core.load.results import (
+    CONNECTING,
+    DONE,
+    FINISHING,
+    RUNNING,
+    STARTING,
+    WORKER,
+    LoadProgress,
+    LoadResult,
+    frozen_counts,
+    no_errors,
+)
+from core.load.scenario import (
+    FINISH_ALLOWANCE_SECONDS,
+    JOIN_SECONDS,
+    START_ALLOWANCE_SECONDS,
+    Scenario,
+    default_processes,
+    make_messages,
+)
 from core.load.worker import (
-    ERROR_KINDS,
     Crashed,
     Done,
     Progress,
@@ -37,129 +58,14 @@ from core.load.worker import (
     run_worker,
 )
 
-__all__ = [
-    "ERROR_KINDS",
-    "LoadProgress",
-    "LoadResult",
-    "Scenario",
-    "default_processes",
-    "hold_idle_connections",
-    "make_messages",
-    "raise_open_file_limit",
-    "run_load",
-]
+ProgressCallback = Callable[[LoadProgress], None]
 
-# Spawning a worker imports Python afresh: allow for that on a busy machine.
-START_ALLOWANCE_SECONDS = 20.0
-# After the time cap, the last replies may take up to the reply timeout; then this.
-FINISH_ALLOWANCE_SECONDS = 10.0
-# A cancelled run gives its workers this long to report before they are killed.
-CANCEL_GRACE_SECONDS = 3.0
-JOIN_SECONDS = 3.0
-CONNECTS_PER_SECOND_FLOOR = 500  # the connect phase may last clients / this, plus the timeout
+# A cancelled run lets its workers report for this long, then ends them (killed if need be) within the rest
+# of CANCEL_SECONDS: the workers see `stop` within a tick (0.05 s) and need about 0.1 s to exit.
+CANCEL_SECONDS = 1.0
+CANCEL_REPORT_SECONDS = 0.5
 PROGRESS_INTERVAL_SECONDS = 0.25
-DEFAULT_REPLY_TIMEOUT = 5.0
-DEFAULT_TIME_CAP = 10.0
-
-# Spanish text with accents, ñ, ü and inverted marks, so replies go through real
-# Unicode uppercasing (and 64 KiB lines get UTF-8 characters split between reads).
-_TEXT = (
-    "¡Hola! El niño pidió un café con leche y piñones; la señora Núñez contestó: "
-    "«¿Qué año es?». Pingüino, acción, corazón, también, árbol, ÉXITO, útil, último. "
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    """What one load run does: `clients` connections share `messages` messages."""
-
-    name: str
-    clients: int
-    messages: int  # in total; each client sends its share
-    message_bytes: int = 64  # each message's size in bytes, line ending included
-    in_flight: int = 1  # messages each client keeps outstanding (1: ping-pong)
-    time_cap: float = DEFAULT_TIME_CAP  # no new messages after this many seconds
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    reply_timeout: float = DEFAULT_REPLY_TIMEOUT  # a reply slower than this is an error
-
-    def __post_init__(self) -> None:
-        if self.clients < 1 or self.messages < 0 or self.in_flight < 1 or self.message_bytes < 2:
-            raise ValueError("a scenario needs clients >= 1, messages >= 0, in_flight >= 1, message_bytes >= 2")
-        if self.time_cap <= 0 or self.connect_timeout <= 0 or self.reply_timeout <= 0:
-            raise ValueError("time limits must be positive")
-
-    @property
-    def connect_phase_seconds(self) -> float:
-        return self.connect_timeout + self.clients / CONNECTS_PER_SECOND_FLOOR
-
-    @property
-    def longest_seconds(self) -> float:
-        """An upper bound on how long `run_load` takes with this scenario."""
-        return (
-            START_ALLOWANCE_SECONDS
-            + self.connect_phase_seconds
-            + self.time_cap
-            + self.reply_timeout
-            + FINISH_ALLOWANCE_SECONDS
-            + JOIN_SECONDS
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProgress:
-    phase: str  # "connecting", "running" or "finishing"
-    connected: int
-    completed: int
-    errors: int
-    elapsed: float  # seconds since the run started
-
-
-@dataclass(frozen=True, slots=True)
-class LoadResult:
-    scenario: Scenario
-    processes: int
-    connected: int
-    completed: int  # messages whose reply came back byte for byte
-    errors: Mapping[str, int]  # by kind: connect, mismatch, closed, reset, timeout, worker
-    elapsed: float  # seconds of the timed phase
-    bytes_sent: int
-    bytes_received: int
-    latency: LatencyHistogram
-    cancelled: bool
-
-    @property
-    def error_count(self) -> int:
-        return sum(self.errors.values())
-
-    @property
-    def messages_per_second(self) -> float:
-        return self.completed / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def p50(self) -> float:
-        return self.latency.percentile(50)
-
-    @property
-    def p99(self) -> float:
-        return self.latency.percentile(99)
-
-
-def make_messages(size: int, count: int = 16) -> tuple[bytes, ...]:
-    """`count` different lines of exactly `size` bytes (LF included) of Spanish text."""
-    if size < 2:
-        raise ValueError("a message needs at least one byte and its line ending")
-    messages = []
-    for number in range(count):
-        text = f"{number:04d} " + _TEXT * (size // len(_TEXT) + 1)
-        data = text.encode("utf-8")[: size - 1]
-        data = data.decode("utf-8", "ignore").encode("utf-8")  # never end inside a character
-        messages.append(data.ljust(size - 1, b".") + b"\n")
-    return tuple(messages)
-
-
-def default_processes(clients: int) -> int:
-    """One worker per core but one (the server needs a core too), never more than clients."""
-    return max(1, min(clients, (os.cpu_count() or 2) - 1))
+REPORT_POLL_SECONDS = 0.05
 
 
 def _share(total: int, parts: int) -> list[int]:
@@ -177,8 +83,9 @@ class _WorkerPool:
         self.reports: Queue[Report] = context.Queue()
         self.go = context.Event()
         self.stop = context.Event()
-        payloads = make_messages(scenario.message_bytes)
-        clients, messages = _share(scenario.clients, count), _share(scenario.messages, count)
+        payloads = make_messages(scenario.message_bytes, payload=scenario.payload)
+        clients = _share(scenario.clients, count)
+        messages = [None] * count if scenario.messages is None else _share(scenario.messages, count)
         self.processes = [
             context.Process(
                 target=run_worker,
@@ -194,7 +101,7 @@ class _WorkerPool:
                         connect_phase_seconds=scenario.connect_phase_seconds,
                         connect_timeout=scenario.connect_timeout,
                         reply_timeout=scenario.reply_timeout,
-                        time_cap=scenario.time_cap,
+                        duration=scenario.duration,
                         hold=hold,
                     ),
                     self.reports,
@@ -210,36 +117,49 @@ class _WorkerPool:
         self.progress: dict[int, Progress] = {}
         self.outcomes: dict[int, WorkerOutcome] = {}
         self.crashes: dict[int, str] = {}
-        self.cancelled = False
+        self.cancelled_at: float | None = None
         self.began = time.monotonic()
-        self._last_progress = 0.0
+        self.went_at: float | None = None
+        self._interval = LatencyHistogram()  # latencies reported since the last snapshot
+        self._last_snapshot = (self.began, 0)  # when, and the messages completed then
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def start(self) -> None:
         raise_open_file_limit()  # spawned children inherit it (and raise their own too)
         for process in self.processes:
             process.start()
 
+    def release(self) -> None:
+        """Let every worker start sending."""
+        self.went_at = time.monotonic()
+        self.go.set()
+
     def pump(
         self,
         finished: Callable[[], bool],
         deadline: float,
         cancel: threading.Event | None,
-        on_progress: Callable[[LoadProgress], None] | None,
+        on_progress: ProgressCallback | None,
     ) -> bool:
         """Take reports until `finished()`; False on cancel or at the deadline."""
+        next_snapshot = time.monotonic()
         while not finished():
             if cancel is not None and cancel.is_set() and not self.cancelled:
-                self.cancelled = True
+                self.cancelled_at = time.monotonic()
                 self.stop.set()
-                deadline = min(deadline, time.monotonic() + CANCEL_GRACE_SECONDS)
+            if self.cancelled_at is not None:
+                deadline = min(deadline, self.cancelled_at + CANCEL_REPORT_SECONDS)
             if time.monotonic() > deadline:
                 return False
             try:
-                self._take(self.reports.get(timeout=0.05))
+                self._take(self.reports.get(timeout=REPORT_POLL_SECONDS))
             except queue.Empty:
                 self._notice_dead_workers()
-            if on_progress is not None and time.monotonic() - self._last_progress >= PROGRESS_INTERVAL_SECONDS:
-                self._last_progress = time.monotonic()
+            if on_progress is not None and time.monotonic() >= next_snapshot:
+                next_snapshot = time.monotonic() + PROGRESS_INTERVAL_SECONDS
                 on_progress(self.snapshot())
         return not self.cancelled
 
@@ -249,29 +169,63 @@ class _WorkerPool:
     def all_done(self) -> bool:
         return all(self._ended(i) for i in range(len(self.processes)))
 
-    def snapshot(self) -> LoadProgress:
-        if self.outcomes and len(self.outcomes) + len(self.crashes) == len(self.processes):
-            phase = "finishing"
-        elif self.go.is_set():
-            phase = "running"
-        else:
-            phase = "connecting"
-        completed = errors = 0
+    def _phase(self, final: bool) -> str:
+        if final:
+            return DONE
+        if self.all_done() or self.cancelled:
+            return FINISHING
+        if self.went_at is not None:
+            return FINISHING if time.monotonic() - self.went_at >= self.scenario.duration else RUNNING
+        return CONNECTING if self.ready or self.progress else STARTING
+
+    def snapshot(self, final: bool = False) -> LoadProgress:
+        """What the workers reported so far, and the latencies reported since the last snapshot."""
+        now = time.monotonic()
+        completed = connected = 0
+        errors = no_errors()
         for index in range(len(self.processes)):
-            if index in self.outcomes:
-                completed += self.outcomes[index].completed
-                errors += sum(self.outcomes[index].errors.values())
-            elif index in self.progress:
-                completed += self.progress[index].completed
-                errors += self.progress[index].errors
-            elif index in self.ready:
-                errors += self.ready[index].errors
-        connected = sum(r.connected for r in self.ready.values())
-        return LoadProgress(phase, connected, completed, errors, time.monotonic() - self.began)
+            latest: WorkerOutcome | Progress | Ready | None = (
+                self.outcomes.get(index) or self.progress.get(index) or self.ready.get(index)
+            )
+            if latest is None:
+                continue
+            for kind, count in latest.errors.items():
+                errors[kind] += count
+            if isinstance(latest, (Progress, WorkerOutcome)):
+                completed += latest.completed
+            if not isinstance(latest, WorkerOutcome):
+                connected += latest.connected
+        errors[WORKER] = len(self.crashes)
+        scenario = self.scenario
+        remaining_messages = None if scenario.messages is None else max(0, scenario.messages - completed)
+        sending = 0.0 if self.went_at is None else now - self.went_at
+        fraction = min(1.0, sending / scenario.duration)
+        if scenario.messages:
+            fraction = max(fraction, min(1.0, completed / scenario.messages))
+        if final:
+            fraction = 1.0
+        then, completed_then = self._last_snapshot
+        seconds = now - then
+        interval, self._interval = self._interval, LatencyHistogram()
+        self._last_snapshot = (now, completed)
+        return LoadProgress(
+            phase=self._phase(final),
+            elapsed=now - self.began,
+            remaining_seconds=0.0 if final else max(0.0, scenario.duration - sending),
+            remaining_messages=remaining_messages,
+            connected=connected,
+            completed=completed,
+            errors=frozen_counts(errors),
+            interval_seconds=seconds,
+            interval_messages_per_second=(completed - completed_then) / seconds if seconds > 0 else 0.0,
+            interval_p50=interval.percentile(50),
+            interval_p99=interval.percentile(99),
+            fraction=fraction,
+        )
 
     def result(self) -> LoadResult:
-        errors = dict.fromkeys(ERROR_KINDS, 0)
-        errors["worker"] = len(self.crashes) + sum(
+        errors = no_errors()
+        errors[WORKER] = len(self.crashes) + sum(
             1 for i in range(len(self.processes)) if i not in self.outcomes and i not in self.crashes
         )
         latency = LatencyHistogram()
@@ -286,33 +240,46 @@ class _WorkerPool:
             received += outcome.bytes_received
         timed = [o for o in outcomes if o.ended >= o.started > 0]
         elapsed = max(o.ended for o in timed) - min(o.started for o in timed) if timed else 0.0
+        mismatches = [o.first_mismatch for o in outcomes if o.first_mismatch is not None]
         return LoadResult(
             scenario=self.scenario,
             processes=len(self.processes),
             connected=sum(o.connected for o in outcomes),
             completed=completed,
-            errors=errors,
+            errors=frozen_counts(errors),
             elapsed=elapsed,
             bytes_sent=sent,
             bytes_received=received,
             latency=latency,
             cancelled=self.cancelled or any(o.cancelled for o in outcomes),
+            first_mismatch=min(mismatches, key=lambda m: m.at) if mismatches else None,
         )
 
     def close(self) -> None:
-        """Tell the workers to finish, then make sure every one of them has ended."""
+        """Tell the workers to finish, then make sure every one of them has ended (killed if late).
+
+        A cancelled run is given until CANCEL_SECONDS after the cancel; otherwise JOIN_SECONDS.
+        """
         self.stop.set()
-        deadline = time.monotonic() + JOIN_SECONDS
+        limit = JOIN_SECONDS if self.cancelled_at is None else CANCEL_SECONDS - CANCEL_REPORT_SECONDS
+        deadline = time.monotonic() + limit
+        if self.cancelled_at is not None:
+            deadline = min(deadline, self.cancelled_at + CANCEL_SECONDS - REPORT_POLL_SECONDS)
         while any(p.is_alive() for p in self.processes) and time.monotonic() < deadline:
-            self._drain()
+            self._drain()  # a worker exits only once what it put is in the pipe
             time.sleep(0.01)
+        killed = False
         for process in self.processes:
             if process.is_alive():
                 process.kill()
+                killed = True
             if process.pid is not None:  # started
                 process.join(JOIN_SECONDS)
-        self._drain()
+        if not killed:  # a killed worker may have left half a report in the pipe: reading it would block
+            self._drain()
         self.reports.close()
+        if killed:
+            self.reports.cancel_join_thread()
         self.reports.join_thread()
 
     # -- internals -------------------------------------------------------------
@@ -325,6 +292,7 @@ class _WorkerPool:
             self.ready[report.index] = report
         elif isinstance(report, Progress):
             self.progress[report.index] = report
+            self._interval.merge(report.latency)
         elif isinstance(report, Done):
             self.outcomes[report.outcome.index] = report.outcome
         elif isinstance(report, Crashed):
@@ -346,20 +314,16 @@ class _WorkerPool:
                     self.crashes[index] = f"worker exited with code {self.processes[index].exitcode}"
 
 
-def _run_phases(
-    pool: _WorkerPool, cancel: threading.Event | None, on_progress: Callable[[LoadProgress], None] | None
-) -> None:
+def _run_phases(pool: _WorkerPool, cancel: threading.Event | None, on_progress: ProgressCallback | None) -> None:
     scenario = pool.scenario
     pool.start()
     ready_by = time.monotonic() + START_ALLOWANCE_SECONDS + scenario.connect_phase_seconds
     if pool.pump(pool.all_ready, ready_by, cancel, on_progress):
-        pool.go.set()
-        done_by = time.monotonic() + scenario.time_cap + scenario.reply_timeout + FINISH_ALLOWANCE_SECONDS
+        pool.release()
+        done_by = time.monotonic() + scenario.duration + scenario.reply_timeout + FINISH_ALLOWANCE_SECONDS
         pool.pump(pool.all_done, done_by, cancel, on_progress)
     if pool.cancelled:  # give the workers a moment to report what they did
-        pool.pump(pool.all_done, time.monotonic() + CANCEL_GRACE_SECONDS, None, None)
-    if on_progress is not None:
-        on_progress(pool.snapshot())
+        pool.pump(pool.all_done, float("inf"), None, None)  # pump keeps to the cancel's bound
 
 
 def run_load(
@@ -367,20 +331,25 @@ def run_load(
     port: int,
     scenario: Scenario,
     processes: int | None = None,
-    on_progress: Callable[[LoadProgress], None] | None = None,
+    on_progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
 ) -> LoadResult:
-    """Run `scenario` against host:port and return what was measured.
+    """Run `scenario` against host:port (and nothing else) and return what was measured.
 
-    Blocks for at most `scenario.longest_seconds`. `on_progress` is called on this
-    thread a few times a second. Setting `cancel` stops the run within seconds; the
-    result then has `cancelled` set and counts what was done until then.
+    Blocks the calling thread for at most `scenario.longest_seconds`, and calls
+    `on_progress` on that same thread about every PROGRESS_INTERVAL_SECONDS (after each
+    report it takes), then once more with phase DONE; an exception it raises ends the
+    run (the workers are still ended). Setting `cancel` stops the run: `run_load` returns
+    within about CANCEL_SECONDS with `cancelled` set, counting what was done until then.
+    Every worker process has ended when it returns or raises.
     """
     pool = _WorkerPool(host, port, scenario, processes, hold=False)
     try:
         _run_phases(pool, cancel, on_progress)
     finally:
         pool.close()
+    if on_progress is not None:
+        on_progress(pool.snapshot(final=True))
     return pool.result()
 
 

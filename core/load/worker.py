@@ -1,13 +1,15 @@
 """One load-generator process: many client connections on one asyncio event loop.
 
 Spawn-safe: `run_worker` is the process target and takes only picklable arguments.
-It talks to the parent (core.load.generator) through a queue of reports and two events:
-`go` starts the timed phase once every worker is connected, `stop` cancels (or
-ends the hold of idle connections). Every phase is bounded in time.
+It talks to the parent (core.load.generator) through a queue of reports and two
+events: `go` starts the timed phase once every worker is connected, `stop` cancels
+(or ends the hold of idle connections). Every phase is bounded in time, and `stop`
+is seen within POLL_SECONDS in every phase.
 
 Each connection keeps up to `in_flight` messages outstanding, checks every reply
 byte for byte against `uppercase_bytes(message)`, and records the latency from
-the write of a message to the arrival of the last byte of its reply.
+the write of a message to the arrival of the last byte of its reply. Every
+PROGRESS_SECONDS the worker reports its counts and the latencies of that interval.
 """
 
 from __future__ import annotations
@@ -19,23 +21,27 @@ import sys
 import time
 import traceback
 from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 
 from core.defaults import READ_BUFFER_BYTES
+from core.errors import ErrorKind, classify
 from core.load.latency import LatencyHistogram
+from core.load.results import CLOSED, MISMATCH, REFUSED, RESET, TIMEOUT, Mismatch, no_errors
 from core.protocol import uppercase_bytes
-
-# Why a connection failed; the parent reports the counts under these names.
-ERROR_KINDS = ("connect", "mismatch", "closed", "reset", "timeout")
 
 CONNECTS_AT_ONCE = 256  # keeps the server's accept queue from overflowing
 POLL_SECONDS = 0.02  # how often a waiting worker looks at the go and stop events
-TICK_SECONDS = 0.1  # time cap, reply timeouts and cancellation are checked this often
+TICK_SECONDS = 0.05  # the duration, reply timeouts and cancellation are checked this often
 PROGRESS_SECONDS = 0.25
 GO_WAIT_SECONDS = 30.0  # a connected worker waits this long (past its connect phase) for the others
 HOLD_LIMIT_SECONDS = 300.0  # idle connections are never held longer than this
+UNLIMITED = 2**62  # a client's budget in a run bounded by time only
+
+# What a failed connect counts as: what the OS said, else "refused" (the connection could not be opened).
+_CONNECT_KINDS = {ErrorKind.TIMED_OUT: TIMEOUT, ErrorKind.CONNECTION_RESET: RESET}
 
 
 def raise_open_file_limit() -> None:
@@ -50,19 +56,29 @@ def raise_open_file_limit() -> None:
             resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
+def _new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's loop where it is installed (not on Windows), else asyncio's own."""
+    try:
+        import uvloop  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return asyncio.new_event_loop()
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    return loop
+
+
 @dataclass(frozen=True, slots=True)
 class WorkerJob:
     index: int
     host: str
     port: int
     clients: int
-    messages: int  # for this worker, shared out among its clients
+    messages: int | None  # for this worker, shared out among its clients; None: no limit
     in_flight: int
     payloads: tuple[bytes, ...]  # sent in turn
     connect_phase_seconds: float
     connect_timeout: float
     reply_timeout: float
-    time_cap: float
+    duration: float
     hold: bool  # keep the connections open after the run until `stop`
 
 
@@ -71,27 +87,31 @@ class WorkerOutcome:
     index: int
     connected: int = 0
     completed: int = 0
-    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ERROR_KINDS, 0))
+    errors: dict[str, int] = field(default_factory=no_errors)
     latency: LatencyHistogram = field(default_factory=LatencyHistogram)
     started: float = 0.0  # time.monotonic(), the same clock in every process
     ended: float = 0.0
     bytes_sent: int = 0
     bytes_received: int = 0
     cancelled: bool = False
+    first_mismatch: Mismatch | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    index: int
+    connected: int  # open now
+    completed: int
+    errors: dict[str, int]
+    latency: LatencyHistogram  # of the messages answered since the previous report
+    running: bool  # the timed phase has begun
 
 
 @dataclass(frozen=True, slots=True)
 class Ready:
     index: int
     connected: int
-    errors: int
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    index: int
-    completed: int
-    errors: int
+    errors: dict[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +144,7 @@ class _Client(asyncio.BufferedProtocol):
     each of those costs an mmap, an mremap and a munmap.
     """
 
-    __slots__ = ("_budget", "_buffer", "_next", "_pending", "_run", "state", "transport")
+    __slots__ = ("_budget", "_buffer", "_next", "_pending", "_run", "open", "state", "transport")
 
     def __init__(self, run: _Worker, budget: int, first_payload: int) -> None:
         self._run = run
@@ -134,11 +154,14 @@ class _Client(asyncio.BufferedProtocol):
         self._buffer = bytearray()
         self.state = _State.CONNECTING
         self.transport: asyncio.Transport | None = None
+        self.open = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         self.state = _State.IDLE
+        self.open = True
+        self._run.connected += 1
 
     def start(self) -> bool:
         """Begin sending; False if this client has nothing to send."""
@@ -179,27 +202,30 @@ class _Client(asyncio.BufferedProtocol):
         return self._run.read_buffer
 
     def buffer_updated(self, nbytes: int) -> None:
-        if self.state is not _State.RUNNING:
-            if self.state is _State.IDLE:
-                self.fail("mismatch")  # a reply to nothing
-            return
         run = self._run
+        if self.state is not _State.RUNNING:
+            if self.state is _State.IDLE:  # a reply to nothing
+                self.fail(MISMATCH, Mismatch.of(b"", b"", bytes(run.read_buffer[:nbytes]), time.monotonic()))
+            return
         run.outcome.bytes_received += nbytes
         buffer = self._buffer
         buffer += run.read_buffer[:nbytes]
         pending = self._pending
         now = time.perf_counter()
-        record = run.outcome.latency.record
+        record = run.interval.record
         position = 0
         size = len(buffer)
         done = 0
         while pending:
             expected, sent_at = pending[0]
             end = position + len(expected)
-            if end > size:
+            if end > size:  # a reply still partial: what came so far must already match
+                if not expected.startswith(buffer[position:size]):
+                    self._mismatch(expected, position)
+                    return
                 break
             if not buffer.startswith(expected, position):
-                self.fail("mismatch")
+                self._mismatch(expected, position)
                 return
             pending.popleft()
             record(now - sent_at)
@@ -208,25 +234,35 @@ class _Client(asyncio.BufferedProtocol):
         if position:
             del buffer[:position]
             run.outcome.completed += done
-        if buffer and not pending:
-            self.fail("mismatch")  # more bytes than the replies asked for
+        if buffer and not pending:  # more bytes than the replies asked for
+            self.fail(MISMATCH, Mismatch.of(b"", b"", bytes(buffer), time.monotonic()))
             return
         self._send(now)
         if not pending:
             self.state = _State.DONE
             run.client_done()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.state in (_State.IDLE, _State.RUNNING):
-            self.fail("reset" if exc is not None else "closed")
+    def _mismatch(self, expected: bytes, position: int) -> None:
+        sent = self._run.sent_for[expected]
+        self.fail(MISMATCH, Mismatch.of(sent, expected, bytes(self._buffer[position:]), time.monotonic()))
 
-    def fail(self, kind: str) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.open:
+            self.open = False
+            self._run.connected -= 1
+        if self.state in (_State.IDLE, _State.RUNNING):
+            self.fail(RESET if exc is not None else CLOSED)
+
+    def fail(self, kind: str, mismatch: Mismatch | None = None) -> None:
         """Count one error of `kind` and drop the connection."""
         was_running = self.state is _State.RUNNING
         if self.state in (_State.DONE, _State.FAILED):
             return
         self.state = _State.FAILED
-        self._run.outcome.errors[kind] += 1
+        outcome = self._run.outcome
+        outcome.errors[kind] += 1
+        if mismatch is not None and outcome.first_mismatch is None:
+            outcome.first_mismatch = mismatch
         if self.transport is not None:
             self.transport.abort()
         if was_running:
@@ -254,15 +290,20 @@ class _Worker:
         self.payloads = job.payloads
         self.read_buffer = memoryview(bytearray(READ_BUFFER_BYTES))
         self.expected = tuple(uppercase_bytes(p) for p in job.payloads)
+        self.sent_for = dict(zip(self.expected, self.payloads, strict=True))
         self.in_flight = job.in_flight
         self.stopping = False
         self.outcome = WorkerOutcome(job.index)
+        self.interval = LatencyHistogram()  # latencies since the last progress report
+        self.connected = 0  # connections open now
         self._active = 0
         self._all_done = asyncio.Event()
-        base, extra = divmod(job.messages, job.clients)
-        self._clients = [
-            _Client(self, base + (1 if i < extra else 0), i % len(job.payloads)) for i in range(job.clients)
-        ]
+        if job.messages is None:
+            budgets = [UNLIMITED] * job.clients
+        else:
+            base, extra = divmod(job.messages, job.clients)
+            budgets = [base + (1 if i < extra else 0) for i in range(job.clients)]
+        self._clients = [_Client(self, budget, i % len(job.payloads)) for i, budget in enumerate(budgets)]
 
     def client_done(self) -> None:
         self._active -= 1
@@ -271,21 +312,37 @@ class _Worker:
             self._all_done.set()
 
     async def run(self) -> None:
-        await self._connect_all()
-        self.outcome.connected = sum(1 for c in self._clients if c.state is _State.IDLE)
-        self._reports.put(Ready(self.job.index, self.outcome.connected, sum(self.outcome.errors.values())))
-        deadline = time.monotonic() + self.job.connect_phase_seconds + GO_WAIT_SECONDS
-        if await self._wait_for(self._go, deadline):
-            await self._drive()
-        else:
-            self.outcome.cancelled = True
-            self.outcome.started = self.outcome.ended = time.monotonic()
+        reporter = asyncio.ensure_future(self._report_progress())
+        try:
+            await self._connect_all()
+            self.outcome.connected = sum(1 for c in self._clients if c.state is _State.IDLE)
+            self._reports.put(Ready(self.job.index, self.outcome.connected, dict(self.outcome.errors)))
+            deadline = time.monotonic() + self.job.connect_phase_seconds + GO_WAIT_SECONDS
+            if await self._wait_for(self._go, deadline):
+                await self._drive()
+            else:
+                self.outcome.cancelled = True
+                self.outcome.started = self.outcome.ended = time.monotonic()
+        finally:
+            reporter.cancel()
+        self.outcome.latency.merge(self.interval)
         self._reports.put(Done(self.outcome))
         if self.job.hold and not self.outcome.cancelled:
             await self._wait_for(self._stop, time.monotonic() + HOLD_LIMIT_SECONDS)
         for client in self._clients:
             client.close()
         await asyncio.sleep(0)  # let the closes go out
+
+    async def _report_progress(self) -> None:
+        """Every PROGRESS_SECONDS: counts so far and this interval's latencies (then a fresh interval)."""
+        outcome = self.outcome
+        while True:
+            await asyncio.sleep(PROGRESS_SECONDS)
+            interval, self.interval = self.interval, LatencyHistogram()
+            outcome.latency.merge(interval)
+            running = outcome.started > 0
+            report = Progress(outcome.index, self.connected, outcome.completed, dict(outcome.errors), interval, running)
+            self._reports.put(report)
 
     async def _wait_for(self, event: Event, deadline: float) -> bool:
         """Wait for `event`; False if `stop` came first or the deadline passed."""
@@ -295,10 +352,21 @@ class _Worker:
             await asyncio.sleep(POLL_SECONDS)
         return True
 
+    async def _until(self, work: Awaitable[object], timeout: float) -> None:
+        """Await `work` until it ends, `timeout` passes or `stop` is set; cancel it if unfinished."""
+        task = asyncio.ensure_future(work)
+        deadline = time.monotonic() + timeout
+        while not task.done() and not self._stop.is_set() and time.monotonic() < deadline:
+            await asyncio.wait([task], timeout=POLL_SECONDS)
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def _connect_all(self) -> None:
         loop = asyncio.get_running_loop()
         gate = asyncio.Semaphore(CONNECTS_AT_ONCE)
-        job = self.job
+        job, errors = self.job, self.outcome.errors
 
         async def connect(client: _Client) -> None:
             async with gate:
@@ -307,20 +375,18 @@ class _Worker:
                 connecting = loop.create_connection(lambda: client, job.host, job.port)
                 try:
                     await asyncio.wait_for(connecting, job.connect_timeout)
-                except (OSError, asyncio.TimeoutError):
+                except (OSError, asyncio.TimeoutError) as exc:
                     client.state = _State.FAILED
-                    self.outcome.errors["connect"] += 1
+                    errors[_CONNECT_KINDS.get(classify(exc), REFUSED)] += 1
 
-        tasks = [asyncio.ensure_future(connect(c)) for c in self._clients]
-        _, late = await asyncio.wait(tasks, timeout=job.connect_phase_seconds)
-        for task in late:
-            task.cancel()
-        if late:
-            await asyncio.wait(late)
+        async def connect_every_client() -> None:
+            await asyncio.gather(*(connect(c) for c in self._clients))
+
+        await self._until(connect_every_client(), job.connect_phase_seconds)
         for client in self._clients:
-            if client.state is _State.CONNECTING:  # cancelled while connecting
+            if client.state is _State.CONNECTING and not self._stop.is_set():  # still connecting at the end
                 client.state = _State.FAILED
-                self.outcome.errors["connect"] += 1
+                errors[TIMEOUT] += 1
 
     async def _drive(self) -> None:
         outcome, job = self.outcome, self.job
@@ -333,23 +399,18 @@ class _Worker:
         if self._active == 0:
             outcome.ended = time.monotonic()
             return
-        cap_at = outcome.started + job.time_cap
-        next_progress = outcome.started + PROGRESS_SECONDS
+        stop_sending_at = outcome.started + job.duration
         while self._active > 0:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._all_done.wait(), TICK_SECONDS)
-            now = time.monotonic()
             if self._stop.is_set():
                 outcome.cancelled = True
                 for client in self._clients:
                     client.drop()
                 break
-            if now >= cap_at:
+            if time.monotonic() >= stop_sending_at:
                 self.stopping = True  # no new messages; the outstanding ones may still complete
             self._expire(time.perf_counter() - job.reply_timeout)
-            if now >= next_progress:
-                next_progress = now + PROGRESS_SECONDS
-                self._reports.put(Progress(job.index, outcome.completed, sum(outcome.errors.values())))
         if not outcome.ended:
             outcome.ended = time.monotonic()
 
@@ -358,13 +419,19 @@ class _Worker:
             if client.state is _State.RUNNING:
                 oldest = client.oldest_sent_at()
                 if oldest is not None and oldest < sent_before:
-                    client.fail("timeout")
+                    client.fail(TIMEOUT)
 
 
 def run_worker(job: WorkerJob, reports: Queue[Report], go: Event, stop: Event) -> None:
     """Process target: connect, wait for the go, drive the load, report, close."""
     raise_open_file_limit()
+    loop = _new_event_loop()  # asyncio.Runner(loop_factory=...) would do this from Python 3.11 on
     try:
-        asyncio.run(_Worker(job, reports, go, stop).run())
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(_Worker(job, reports, go, stop).run())
+        loop.run_until_complete(loop.shutdown_asyncgens())
     except BaseException:
         reports.put(Crashed(job.index, traceback.format_exc()))
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import socketserver
 import threading
+from collections.abc import Callable, Iterator
 
 from tests.support.sockets import connect_raw
 from tests.support.waiting import WAIT
@@ -74,3 +76,88 @@ class OriginalServer:
         self.listener.close()
         self._thread.join(WAIT)
         assert not self._thread.is_alive()
+
+
+# --- servers that answer wrongly, for the load generator's error kinds -----------
+
+
+class MisbehavingServer:
+    """A threaded TCP server on loopback and a free port; `handle(sock)` serves each connection.
+
+    `close()` stops accepting and joins the accept thread; the handler threads are daemons
+    that end when their socket does (every handler here returns once its peer is gone).
+    """
+
+    def __init__(self, handle: Callable[[socket.socket], None]) -> None:
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                handle(self.request)
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        host, port = self._server.server_address[:2]
+        self.address: tuple[str, int] = (str(host), int(port))
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="misbehaving-server", daemon=True
+        )
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(WAIT)
+        assert not self._thread.is_alive()
+
+
+@contextlib.contextmanager
+def misbehaving_server(handle: Callable[[socket.socket], None]) -> Iterator[tuple[str, int]]:
+    """A MisbehavingServer for the `with` block; yields its (host, port)."""
+    server = MisbehavingServer(handle)
+    try:
+        yield server.address
+    finally:
+        server.close()
+
+
+def _answer_each_read(sock: socket.socket, answer: Callable[[bytes], bytes]) -> None:
+    try:
+        while data := sock.recv(65536):
+            sock.sendall(answer(data))
+    except OSError:  # the load generator drops the connection at the first wrong reply
+        pass
+
+
+def echo_unchanged(sock: socket.socket) -> None:
+    """Send back every byte as it came: the student's echo server, not an uppercase one."""
+    _answer_each_read(sock, lambda data: data)
+
+
+def lowercase(sock: socket.socket) -> None:
+    """Send back every read lowercased: a reply of the right length with the wrong bytes."""
+    _answer_each_read(
+        sock, lambda data: data.decode("utf-8", "surrogateescape").lower().encode("utf-8", "surrogateescape")
+    )
+
+
+def close_at_once(sock: socket.socket) -> None:
+    """Accept, then close: the load generator's clients meet a closed connection."""
+    sock.close()
+
+
+def answer_once_then_close(sock: socket.socket) -> None:
+    """Answer the first read correctly, then close: the connection ends early, mid-run."""
+    with contextlib.suppress(OSError):
+        data = sock.recv(65536)
+        sock.sendall(data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape"))
+    sock.close()
+
+
+def read_and_never_answer(sock: socket.socket) -> None:
+    """Read everything and answer nothing, until the peer goes."""
+    sock.settimeout(WAIT)
+    with contextlib.suppress(OSError):
+        while sock.recv(65536):
+            pass
