@@ -120,8 +120,8 @@ class _WorkerPool:
         self.cancelled_at: float | None = None
         self.began = time.monotonic()
         self.went_at: float | None = None
-        self._interval = LatencyHistogram()  # latencies reported since the last snapshot
-        self._last_snapshot = (self.began, 0)  # when, and the messages completed then
+        self._rates: dict[int, float] = {}  # messages/s of each worker between its last two reports
+        self._last_snapshot = self.began
 
     @property
     def cancelled(self) -> bool:
@@ -179,10 +179,16 @@ class _WorkerPool:
         return CONNECTING if self.ready or self.progress else STARTING
 
     def snapshot(self, final: bool = False) -> LoadProgress:
-        """What the workers reported so far, and the latencies reported since the last snapshot."""
+        """What the workers reported so far; the interval figures come from each worker's latest report.
+
+        Workers report on their own clocks, so a snapshot takes each running worker's rate between its
+        last two reports and the latencies of its last report: no interval is ever empty or doubled.
+        """
         now = time.monotonic()
         completed = connected = 0
         errors = no_errors()
+        interval = LatencyHistogram()
+        rate = 0.0
         for index in range(len(self.processes)):
             latest: WorkerOutcome | Progress | Ready | None = (
                 self.outcomes.get(index) or self.progress.get(index) or self.ready.get(index)
@@ -195,6 +201,9 @@ class _WorkerPool:
                 completed += latest.completed
             if not isinstance(latest, WorkerOutcome):
                 connected += latest.connected
+            if isinstance(latest, Progress) and not final:
+                interval.merge(latest.latency)
+                rate += self._rates.get(index, 0.0)
         errors[WORKER] = len(self.crashes)
         scenario = self.scenario
         remaining_messages = None if scenario.messages is None else max(0, scenario.messages - completed)
@@ -204,10 +213,7 @@ class _WorkerPool:
             fraction = max(fraction, min(1.0, completed / scenario.messages))
         if final:
             fraction = 1.0
-        then, completed_then = self._last_snapshot
-        seconds = now - then
-        interval, self._interval = self._interval, LatencyHistogram()
-        self._last_snapshot = (now, completed)
+        seconds, self._last_snapshot = now - self._last_snapshot, now
         return LoadProgress(
             phase=self._phase(final),
             elapsed=now - self.began,
@@ -217,7 +223,7 @@ class _WorkerPool:
             completed=completed,
             errors=frozen_counts(errors),
             interval_seconds=seconds,
-            interval_messages_per_second=(completed - completed_then) / seconds if seconds > 0 else 0.0,
+            interval_messages_per_second=rate,
             interval_p50=interval.percentile(50),
             interval_p99=interval.percentile(99),
             fraction=fraction,
@@ -291,8 +297,10 @@ class _WorkerPool:
         if isinstance(report, Ready):
             self.ready[report.index] = report
         elif isinstance(report, Progress):
+            before = self.progress.get(report.index)
+            if before is not None and report.at > before.at:
+                self._rates[report.index] = (report.completed - before.completed) / (report.at - before.at)
             self.progress[report.index] = report
-            self._interval.merge(report.latency)
         elif isinstance(report, Done):
             self.outcomes[report.outcome.index] = report.outcome
         elif isinstance(report, Crashed):

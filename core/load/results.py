@@ -70,9 +70,10 @@ class Mismatch:
 class LoadProgress:
     """A snapshot of a run, taken about every PROGRESS_INTERVAL_SECONDS while it runs.
 
-    Totals are since the run began; `interval_*` cover the time since the snapshot
-    before (about 0.25 s), for a live chart. Latencies are in seconds, 0.0 when the
-    interval had no reply. `remaining_messages` is None in a run bounded by time only.
+    Totals are since the run began; `interval_*` cover about the last 0.25 s (each
+    worker's last report), for a live chart: 0.0 when no message was answered then, and
+    in the final snapshot (phase DONE). Latencies are in seconds. `remaining_messages`
+    is None in a run bounded by time only.
     """
 
     phase: str  # one of PHASES

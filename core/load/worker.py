@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import signal
 import sys
 import time
 import traceback
@@ -104,7 +105,7 @@ class Progress:
     completed: int
     errors: dict[str, int]
     latency: LatencyHistogram  # of the messages answered since the previous report
-    running: bool  # the timed phase has begun
+    at: float  # time.monotonic() when it was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,9 +341,9 @@ class _Worker:
             await asyncio.sleep(PROGRESS_SECONDS)
             interval, self.interval = self.interval, LatencyHistogram()
             outcome.latency.merge(interval)
-            running = outcome.started > 0
-            report = Progress(outcome.index, self.connected, outcome.completed, dict(outcome.errors), interval, running)
-            self._reports.put(report)
+            errors = dict(outcome.errors)
+            now = time.monotonic()
+            self._reports.put(Progress(outcome.index, self.connected, outcome.completed, errors, interval, now))
 
     async def _wait_for(self, event: Event, deadline: float) -> bool:
         """Wait for `event`; False if `stop` came first or the deadline passed."""
@@ -424,6 +425,8 @@ class _Worker:
 
 def run_worker(job: WorkerJob, reports: Queue[Report], go: Event, stop: Event) -> None:
     """Process target: connect, wait for the go, drive the load, report, close."""
+    # Ctrl+C in a terminal reaches the whole process group: the parent cancels the run through `stop`.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise_open_file_limit()
     loop = _new_event_loop()  # asyncio.Runner(loop_factory=...) would do this from Python 3.11 on
     try:

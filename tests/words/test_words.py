@@ -19,7 +19,7 @@ DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "error.": {kind.value for kind in ErrorKind},
     "reason.": {reason.value for reason in DisconnectReason},
 }
-SOURCES = ("core", "gui", "words", "cli.py", "main.py")
+SOURCES = ("core", "gui", "words", "cli", "main.py")
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:
