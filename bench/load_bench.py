@@ -125,7 +125,9 @@ def print_rows(runs: dict[str, list[Measured]]) -> None:
 
 
 def run_scenario(scenario: Scenario, binary: Path | None, rounds: int, processes: int) -> dict[str, list[Measured]]:
-    runs: dict[str, list[Measured]] = {"mayus": []} | ({"C epoll": []} if binary else {})
+    runs: dict[str, list[Measured]] = {"mayus": []}
+    if binary is not None:
+        runs["C epoll"] = []
     with tempfile.TemporaryDirectory(prefix="mayus-load-bench-") as folder:
         for _ in range(rounds):
             with running_server("mayus") as server:
