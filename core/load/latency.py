@@ -42,6 +42,20 @@ class LatencyHistogram:
         if seconds > self.maximum:
             self.maximum = seconds
 
+    def record_many(self, seconds: float, times: int) -> None:
+        """Record the same latency `times` times (the replies one read completed, sent together)."""
+        if seconds > MIN_SECONDS:
+            index = int(math.log(seconds / MIN_SECONDS) * _SCALE)
+            if index >= BUCKETS:
+                index = BUCKETS - 1
+        else:
+            index = 0
+        self.counts[index] += times
+        self.count += times
+        self.total += seconds * times
+        if seconds > self.maximum:
+            self.maximum = seconds
+
     def merge(self, other: LatencyHistogram) -> None:
         """Add `other`'s latencies to this histogram (`other` is left as it was)."""
         counts = self.counts

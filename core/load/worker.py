@@ -21,17 +21,19 @@ import signal
 import sys
 import time
 import traceback
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
+from typing import cast
 
 from core.defaults import READ_BUFFER_BYTES
 from core.errors import ErrorKind, classify
 from core.load.latency import LatencyHistogram
 from core.load.results import CLOSED, MISMATCH, REFUSED, RESET, TIMEOUT, Mismatch, no_errors
-from core.protocol import uppercase_bytes
+from core.load.streams import MessageStreams
 
 CONNECTS_AT_ONCE = 256  # keeps the server's accept queue from overflowing
 POLL_SECONDS = 0.02  # how often a waiting worker looks at the go and stop events
@@ -138,28 +140,43 @@ class _State(enum.Enum):
 
 
 class _Client(asyncio.BufferedProtocol):
-    """One connection: sends its share of messages and checks each reply as it completes.
+    """One connection: sends its share of messages and checks each reply as its bytes arrive.
 
     A buffered protocol reads into one buffer the whole worker shares (the loop runs
     one read at a time), so no read allocates a fresh 256 KiB bytes object: on Linux
-    each of those costs an mmap, an mremap and a munmap.
+    each of those costs an mmap, an mremap and a munmap. Nothing is buffered per
+    client: each read is checked at once against the replies still due (see
+    core.load.streams), so a reply split over reads is checked piece by piece.
     """
 
-    __slots__ = ("_budget", "_buffer", "_next", "_pending", "_run", "open", "state", "transport")
+    __slots__ = (
+        "_batches",
+        "_budget",
+        "_expect_end",
+        "_next",
+        "_pending",
+        "_received_at",
+        "_run",
+        "open",
+        "state",
+        "transport",
+    )
 
     def __init__(self, run: _Worker, budget: int, first_payload: int) -> None:
         self._run = run
         self._budget = budget  # messages still to send
-        self._next = first_payload
-        self._pending: deque[tuple[bytes, float]] = deque()  # (expected reply, sent at)
-        self._buffer = bytearray()
+        self._next = first_payload  # the message sent next
+        self._pending = 0  # messages sent and not yet answered
+        # Where the reply still due starts, and where the replies due end, in run.streams.expected.
+        self._received_at = run.streams.expected_starts[first_payload]
+        self._expect_end = self._received_at
+        self._batches: deque[list[float]] = deque()  # [messages, sent at] of each write still unanswered
         self.state = _State.CONNECTING
         self.transport: asyncio.Transport | None = None
         self.open = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's transports do not subclass asyncio's
         self.state = _State.IDLE
         self.open = True
         self._run.connected += 1
@@ -173,28 +190,21 @@ class _Client(asyncio.BufferedProtocol):
         return True
 
     def oldest_sent_at(self) -> float | None:
-        return self._pending[0][1] if self._pending else None
+        return self._batches[0][1] if self._batches else None
 
     def _send(self, now: float) -> None:
         run = self._run
-        room = min(run.in_flight - len(self._pending), self._budget)
+        room = min(run.in_flight - self._pending, self._budget)
         if room <= 0 or run.stopping:
             return
-        payloads, expected, pending = run.payloads, run.expected, self._pending
-        index, count = self._next, len(payloads)
-        if room == 1:
-            data = payloads[index]
-            pending.append((expected[index], now))
-            index = (index + 1) % count
-        else:
-            parts = []
-            for _ in range(room):
-                parts.append(payloads[index])
-                pending.append((expected[index], now))
-                index = (index + 1) % count
-            data = b"".join(parts)
-        self._next = index
+        streams, first = run.streams, self._next
+        last = first + room
+        data = streams.sent[streams.sent_starts[first] : streams.sent_starts[last]]
+        self._expect_end += streams.expected_starts[last] - streams.expected_starts[first]
+        self._next = last % streams.kinds
+        self._pending += room
         self._budget -= room
+        self._batches.append([room, now])
         run.outcome.bytes_sent += len(data)
         assert self.transport is not None
         self.transport.write(data)
@@ -204,48 +214,60 @@ class _Client(asyncio.BufferedProtocol):
 
     def buffer_updated(self, nbytes: int) -> None:
         run = self._run
+        chunk = run.read_buffer[:nbytes]
         if self.state is not _State.RUNNING:
             if self.state is _State.IDLE:  # a reply to nothing
-                self.fail(MISMATCH, Mismatch.of(b"", b"", bytes(run.read_buffer[:nbytes]), time.monotonic()))
+                self.fail(MISMATCH, Mismatch.of(b"", b"", bytes(chunk), time.monotonic()))
             return
         run.outcome.bytes_received += nbytes
-        buffer = self._buffer
-        buffer += run.read_buffer[:nbytes]
-        pending = self._pending
-        now = time.perf_counter()
-        record = run.interval.record
-        position = 0
-        size = len(buffer)
-        done = 0
-        while pending:
-            expected, sent_at = pending[0]
-            end = position + len(expected)
-            if end > size:  # a reply still partial: what came so far must already match
-                if not expected.startswith(buffer[position:size]):
-                    self._mismatch(expected, position)
-                    return
-                break
-            if not buffer.startswith(expected, position):
-                self._mismatch(expected, position)
-                return
-            pending.popleft()
-            record(now - sent_at)
-            position = end
-            done += 1
-        if position:
-            del buffer[:position]
-            run.outcome.completed += done
-        if buffer and not pending:  # more bytes than the replies asked for
-            self.fail(MISMATCH, Mismatch.of(b"", b"", bytes(buffer), time.monotonic()))
+        streams, at = run.streams, self._received_at
+        after = at + nbytes
+        if after > self._expect_end or not streams.expected.startswith(chunk, at):
+            self._mismatch(chunk)
             return
-        self._send(now)
-        if not pending:
-            self.state = _State.DONE
-            run.client_done()
+        starts = streams.expected_starts
+        done = bisect_right(starts, after) - bisect_right(starts, at)
+        period = streams.expected_period
+        if after >= period:  # back to the first period: the streams hold the windows that start there
+            back = after - after % period
+            after -= back
+            self._expect_end -= back
+        self._received_at = after
+        if done:
+            now = time.perf_counter()
+            self._pending -= done
+            run.outcome.completed += done
+            record, batches = run.interval.record_many, self._batches
+            while done:
+                batch = batches[0]
+                count = int(batch[0])
+                if count <= done:
+                    batches.popleft()
+                    record(now - batch[1], count)
+                    done -= count
+                else:
+                    batch[0] = count - done
+                    record(now - batch[1], done)
+                    done = 0
+            self._send(now)
+            if not self._pending:
+                self.state = _State.DONE
+                run.client_done()
 
-    def _mismatch(self, expected: bytes, position: int) -> None:
-        sent = self._run.sent_for[expected]
-        self.fail(MISMATCH, Mismatch.of(sent, expected, bytes(self._buffer[position:]), time.monotonic()))
+    def _mismatch(self, chunk: memoryview) -> None:
+        """Count the mismatch in `chunk`, keeping the reply it is in from the reply's first byte."""
+        streams, at = self._run.streams, self._received_at
+        due = streams.expected[at : self._expect_end]
+        wrong = next((i for i, (a, b) in enumerate(zip(due, chunk, strict=False)) if a != b), None)
+        if wrong is None:  # every byte due matched: the rest came when nothing was due
+            mismatch = Mismatch.of(b"", b"", bytes(chunk[len(due) :]), time.monotonic())
+        else:
+            message = bisect_right(streams.expected_starts, at + wrong) - 1
+            begins = streams.expected_starts[message]
+            received = streams.expected[begins:at] + bytes(chunk[max(0, begins - at) :])
+            kind = message % streams.kinds
+            mismatch = Mismatch.of(streams.payloads[kind], streams.replies[kind], received, time.monotonic())
+        self.fail(MISMATCH, mismatch)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.open:
@@ -288,10 +310,8 @@ class _Worker:
         self._reports = reports
         self._go = go
         self._stop = stop
-        self.payloads = job.payloads
+        self.streams = MessageStreams.of(job.payloads, job.in_flight)
         self.read_buffer = memoryview(bytearray(READ_BUFFER_BYTES))
-        self.expected = tuple(uppercase_bytes(p) for p in job.payloads)
-        self.sent_for = dict(zip(self.expected, self.payloads, strict=True))
         self.in_flight = job.in_flight
         self.stopping = False
         self.outcome = WorkerOutcome(job.index)

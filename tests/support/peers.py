@@ -161,3 +161,16 @@ def read_and_never_answer(sock: socket.socket) -> None:
     with contextlib.suppress(OSError):
         while sock.recv(65536):
             pass
+
+
+def uppercase_in_pieces(sock: socket.socket) -> None:
+    """Answer correctly, but a few bytes per send, so replies arrive split (UTF-8 characters too)."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def send_in_pieces(data: bytes) -> bytes:
+        reply = data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
+        for start in range(0, len(reply), 7):
+            sock.sendall(reply[start : start + 7])
+        return b""
+
+    _answer_each_read(sock, send_in_pieces)

@@ -29,6 +29,7 @@ from tests.support.peers import (
     lowercase,
     misbehaving_server,
     read_and_never_answer,
+    uppercase_in_pieces,
 )
 from tests.support.processes import child_processes, new_child_processes
 from tests.support.servers import RunningServer
@@ -209,3 +210,17 @@ def test_idle_connections_stay_open_until_released(server: RunningServer) -> Non
         server.events.wait_for(ServerStats, WAIT, lambda s: s.clients == 20)
         mark = server.events.mark()
     server.events.wait_for(ServerStats, WAIT, lambda s: s.clients == 0, after=mark)
+
+
+def test_many_in_flight_wrap_around_the_messages_and_all_come_back(server: RunningServer) -> None:
+    scenario = Scenario("deep", clients=2, messages=5_000, in_flight=40, message_bytes=100)
+    result = run_load(server.host, server.port, scenario, processes=1)
+    assert (result.completed, result.error_count) == (5_000, 0)
+    assert result.latency.count == 5_000
+    assert result.bytes_received == result.bytes_sent == 5_000 * 100
+
+
+def test_replies_that_arrive_in_small_pieces_are_checked_piece_by_piece() -> None:
+    with misbehaving_server(uppercase_in_pieces) as (host, port):
+        result = run_load(host, port, Scenario("pieces", clients=2, messages=40, in_flight=3), processes=1)
+    assert (result.completed, result.error_count) == (40, 0)
