@@ -32,6 +32,8 @@ class MessageStreams:
     expected: bytes
     sent_starts: tuple[int, ...]
     expected_starts: tuple[int, ...]
+    kinds: int  # how many different messages
+    expected_period: int  # bytes of one period of replies
 
     @classmethod
     def of(cls, payloads: tuple[bytes, ...], in_flight: int) -> MessageStreams:
@@ -45,13 +47,6 @@ class MessageStreams:
             b"".join(replies) * periods,
             (0, *itertools.accumulate(len(p) for p in payloads * periods)),
             (0, *itertools.accumulate(len(r) for r in replies * periods)),
+            len(payloads),
+            sum(len(r) for r in replies),
         )
-
-    @property
-    def kinds(self) -> int:
-        return len(self.payloads)
-
-    @property
-    def expected_period(self) -> int:
-        """Bytes of one period of replies."""
-        return self.expected_starts[self.kinds]
