@@ -88,7 +88,7 @@ def register(sub: Any) -> None:
     p.add_argument("--payload", choices=[p.value for p in Payload], default=Payload.SPANISH.value)
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout (progress goes to stderr)")
     p.add_argument("--lang", choices=("es", "en"), default=None, help="language (default: the system's)")
-    p.set_defaults(run=run)
+    p.set_defaults(run=lambda args: run(args, p))
 
 
 def scenario_from(args: argparse.Namespace) -> Scenario:
@@ -104,9 +104,13 @@ def scenario_from(args: argparse.Namespace) -> Scenario:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        scenario = scenario_from(args)
+    except ValueError as exc:  # options fine one by one, not together (in flight x size too large)
+        parser.error(str(exc))
     tr = Translator(args.lang or detect_os_language())
-    return load(args.host, args.port, scenario_from(args), tr, as_json=args.json)
+    return load(args.host, args.port, scenario, tr, as_json=args.json)
 
 
 def _decimal(tr: Translator, value: float, digits: int = 1) -> str:

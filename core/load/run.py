@@ -12,6 +12,14 @@ Threading contract:
   within about 1 s. `join()` then waits for the helper thread; once it returns, every
   worker process has ended. Closing a window mid-run is `cancel()` then `join()`.
 - `result()` gives the LoadResult once the run is over (it raises what the run raised).
+
+A window, for instance:
+
+    snapshots = queue.SimpleQueue()
+    run = LoadRun(host, port, Scenario("load", clients=100, messages=None, duration=10.0), snapshots.put)
+    run.start()
+    # every 100 ms on the Tk thread: drain `snapshots`, draw the latest; at phase DONE show `run.result()`
+    # on close: run.cancel(); run.join()
 """
 
 from __future__ import annotations

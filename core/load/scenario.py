@@ -18,6 +18,9 @@ CONNECTS_PER_SECOND_FLOOR = 500  # the connect phase may last clients / this, pl
 DEFAULT_REPLY_TIMEOUT = 5.0
 DEFAULT_DURATION = 10.0
 MIN_MESSAGE_BYTES = 2  # one character and its line feed
+# Most bytes one client may have outstanding (in_flight x message_bytes): each worker keeps a few windows
+# of that size of its messages and replies (core.load.streams), and no server buffers more for one peer.
+MAX_OUTSTANDING_BYTES = 64 * 1024 * 1024
 
 
 class Payload(enum.Enum):
@@ -63,6 +66,8 @@ class Scenario:
     def __post_init__(self) -> None:
         if self.clients < 1 or self.in_flight < 1 or self.message_bytes < MIN_MESSAGE_BYTES:
             raise ValueError(f"a scenario needs clients >= 1, in_flight >= 1, message_bytes >= {MIN_MESSAGE_BYTES}")
+        if self.in_flight * self.message_bytes > MAX_OUTSTANDING_BYTES:
+            raise ValueError(f"in_flight x message_bytes must be at most {MAX_OUTSTANDING_BYTES:,} bytes")
         if self.messages is not None and self.messages < 0:
             raise ValueError("messages must be None (bounded by the duration) or >= 0")
         times = (self.duration, self.connect_timeout, self.reply_timeout)

@@ -95,6 +95,7 @@ def test_load_against_a_wrong_server_shows_the_mismatch_and_exits_1() -> None:
         ["--messages", "0"],
         ["--messages", "5", "--duration", "1"],
         ["--payload", "latin1"],
+        ["--in-flight", "1000", "--size", "1000000"],
     ],
 )
 def test_bad_option_values_exit_2_with_one_error_line(args: list[str]) -> None:

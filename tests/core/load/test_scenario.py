@@ -43,6 +43,7 @@ def test_spanish_has_accents_and_ascii_has_none() -> None:
         {"duration": math.nan},
         {"reply_timeout": -1.0},
         {"connect_timeout": 0.0},
+        {"in_flight": 1025, "message_bytes": 64 * 1024},
     ],
 )
 def test_a_scenario_that_makes_no_sense_is_refused(changes: dict[str, float]) -> None:
