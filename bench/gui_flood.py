@@ -1,7 +1,7 @@
 """The window under a flood: how late a 10 ms `after()` tick fires, and whether the view keeps moving.
 
 The real App starts its server through the server panel (port 0), then Tk's own
-`mainloop()` runs while core.loadgen floods that server from worker processes (its
+`mainloop()` runs while core.load floods that server from worker processes (its
 parent side on a helper thread; the Tk thread only runs Tk). Three probes ride on
 the event loop:
 - a 10 ms tick that records how late each firing is,
@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from core.defaults import DEFAULT_HOST
-from core.loadgen import LoadProgress, LoadResult, Scenario, run_load
+from core.load import LoadProgress, LoadResult, Scenario, run_load
 from tests.support.waiting import pump_until
 from tests.support.window import App, counter_value, open_window, settle, start_server
 

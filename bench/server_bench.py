@@ -3,7 +3,7 @@
     python -m bench.server_bench [--quick] [--rounds N] [--processes N] [--idle N]
 
 Each server runs as a subprocess (`main.py serve --quiet`, `bench.reference_servers
-streams|protocol`); core.loadgen drives it from worker processes and checks every
+streams|protocol`); core.load drives it from worker processes and checks every
 reply byte for byte. Per scenario it prints messages/s and latency p50/p99 for each
 server (the median of the rounds, interleaved so drift hits every server alike),
 then the Mayus/reference ratios and their geometric mean, then the resident memory
@@ -25,7 +25,7 @@ import psutil
 
 from bench.machine import header_lines
 from bench.servers import SERVER_COMMANDS, running_server
-from core.loadgen import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
+from core.load import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
 from tests.support.launcher import RunningServer
 
 MAYUS = "mayus"
@@ -34,12 +34,12 @@ KIB = 1024
 IDLE_SETTLE_SECONDS = 1.0  # let the server finish its bookkeeping before reading its memory
 
 SCENARIOS = (
-    Scenario("1 client ping-pong", clients=1, messages=10_000, time_cap=3.0),
-    Scenario("1 client, 64 in flight", clients=1, messages=200_000, in_flight=64, time_cap=3.0),
-    Scenario("100 clients", clients=100, messages=50_000, time_cap=3.0),
-    Scenario("1,000 clients", clients=1_000, messages=50_000, time_cap=3.0),
-    Scenario("10,000 clients", clients=10_000, messages=60_000, time_cap=4.0),
-    Scenario("64 KiB messages", clients=8, messages=3_000, message_bytes=64 * KIB, time_cap=3.0),
+    Scenario("1 client ping-pong", clients=1, messages=10_000, duration=3.0),
+    Scenario("1 client, 64 in flight", clients=1, messages=200_000, in_flight=64, duration=3.0),
+    Scenario("100 clients", clients=100, messages=50_000, duration=3.0),
+    Scenario("1,000 clients", clients=1_000, messages=50_000, duration=3.0),
+    Scenario("10,000 clients", clients=10_000, messages=60_000, duration=4.0),
+    Scenario("64 KiB messages", clients=8, messages=3_000, message_bytes=64 * KIB, duration=3.0),
 )
 QUICK_CLIENTS_CAP = 200
 QUICK_MESSAGES_DIVISOR = 50
@@ -49,8 +49,8 @@ DEFAULT_IDLE = 10_000
 
 def quick(scenario: Scenario) -> Scenario:
     clients = min(scenario.clients, QUICK_CLIENTS_CAP)
-    messages = max(clients, scenario.messages // QUICK_MESSAGES_DIVISOR)
-    return replace(scenario, clients=clients, messages=messages, time_cap=2.0)
+    messages = max(clients, (scenario.messages or 0) // QUICK_MESSAGES_DIVISOR)
+    return replace(scenario, clients=clients, messages=messages, duration=2.0)
 
 
 @dataclass
@@ -99,7 +99,7 @@ def run_scenario(scenario: Scenario, servers: Sequence[str], rounds: int, proces
 def describe(scenario: Scenario) -> str:
     return (
         f"{scenario.name}: {scenario.clients:,} clients, {scenario.in_flight} in flight each, "
-        f"{scenario.message_bytes:,}-byte messages, {scenario.messages:,} messages, cap {scenario.time_cap:g} s"
+        f"{scenario.message_bytes:,}-byte messages, {scenario.messages or 0:,} messages, cap {scenario.duration:g} s"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable, Iterator
 
 from tests.support.sockets import connect_raw
 from tests.support.waiting import WAIT
@@ -228,3 +229,81 @@ class SlowServer(StandInServer):
             if self.closing.wait(self.delay):
                 return
             conn.sendall(data.upper())
+
+
+# --- servers that answer wrongly, for the load generator's error kinds -----------
+
+
+class FunctionServer(StandInServer):
+    """A stand-in whose behaviour is one function, `handle(sock)`, run for each connection in its own thread."""
+
+    def __init__(self, handle: Callable[[socket.socket], None]) -> None:
+        self._handle = handle
+        super().__init__(one_at_a_time=False)
+
+    def handle(self, conn: socket.socket) -> None:
+        self._handle(conn)
+
+
+@contextlib.contextmanager
+def misbehaving_server(handle: Callable[[socket.socket], None]) -> Iterator[tuple[str, int]]:
+    """A MisbehavingServer for the `with` block; yields its (host, port)."""
+    server = FunctionServer(handle)
+    try:
+        yield server.address
+    finally:
+        server.close()
+
+
+def _answer_each_read(sock: socket.socket, answer: Callable[[bytes], bytes]) -> None:
+    try:
+        while data := sock.recv(65536):
+            sock.sendall(answer(data))
+    except OSError:  # the load generator drops the connection at the first wrong reply
+        pass
+
+
+def echo_unchanged(sock: socket.socket) -> None:
+    """Send back every byte as it came: the student's echo server, not an uppercase one."""
+    _answer_each_read(sock, lambda data: data)
+
+
+def lowercase(sock: socket.socket) -> None:
+    """Send back every read lowercased: a reply of the right length with the wrong bytes."""
+    _answer_each_read(
+        sock, lambda data: data.decode("utf-8", "surrogateescape").lower().encode("utf-8", "surrogateescape")
+    )
+
+
+def close_at_once(sock: socket.socket) -> None:
+    """Accept, then close: the load generator's clients meet a closed connection."""
+    sock.close()
+
+
+def answer_once_then_close(sock: socket.socket) -> None:
+    """Answer the first read correctly, then close: the connection ends early, mid-run."""
+    with contextlib.suppress(OSError):
+        data = sock.recv(65536)
+        sock.sendall(data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape"))
+    sock.close()
+
+
+def read_and_never_answer(sock: socket.socket) -> None:
+    """Read everything and answer nothing, until the peer goes."""
+    sock.settimeout(WAIT)
+    with contextlib.suppress(OSError):
+        while sock.recv(65536):
+            pass
+
+
+def uppercase_in_pieces(sock: socket.socket) -> None:
+    """Answer correctly, but a few bytes per send, so replies arrive split (UTF-8 characters too)."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def send_in_pieces(data: bytes) -> bytes:
+        reply = data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
+        for start in range(0, len(reply), 7):
+            sock.sendall(reply[start : start + 7])
+        return b""
+
+    _answer_each_read(sock, send_in_pieces)

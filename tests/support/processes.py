@@ -1,4 +1,4 @@
-"""Run a command the way a person would and watch it: its exit code, what it printed, its peak memory."""
+"""Processes in tests: run a command and watch it (exit code, output, peak memory); find those left behind."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
+
 from tests.support.launcher import REPO_ROOT
 
 SAMPLE_SECONDS = 0.02
+# multiprocessing's resource tracker starts with the first spawned worker and lives as long as
+# the process that spawned it, by design: it is not a process a load run leaves behind.
+_RESOURCE_TRACKER = "multiprocessing.resource_tracker"
 
 
 @dataclass
@@ -34,8 +39,6 @@ def run_watched(command: Sequence[str], stdin: bytes = b"", timeout: float = 60.
 
     stdout is counted, not kept (a flood may pass through), but for its first `keep` bytes.
     """
-    import psutil
-
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -143,3 +146,24 @@ class Interactive:
         for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
             if stream is not None:
                 stream.close()
+
+
+def child_processes() -> list[psutil.Process]:
+    """This process's live descendants, the multiprocessing resource tracker excepted.
+
+    Compare with what ran before the test: pytest-xvfb's Xvfb is a child too.
+    """
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE or _RESOURCE_TRACKER in " ".join(child.cmdline()):
+                continue
+        except psutil.NoSuchProcess:
+            continue
+        found.append(child)
+    return found
+
+
+def new_child_processes(before: list[psutil.Process]) -> list[psutil.Process]:
+    """The live descendants that were not in `before`."""
+    return [p for p in child_processes() if p not in before]
