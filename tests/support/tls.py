@@ -71,17 +71,21 @@ class _TlsSession(asyncio.Protocol):
     def __init__(self, server: TlsServer) -> None:
         self.server = server
         self.transport: asyncio.Transport | None = None
+        self.tls_started = False
         self.buffer = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
-        transport.pause_reading()  # not one byte may be read as plain data before TLS takes over
         self.server._transports.append(transport)
+        # The task's first step runs before any read of the next loop iteration, and start_tls pauses
+        # reading at once, so no byte reaches this protocol as plain data. Pausing here instead would not
+        # hold on Python 3.10: the transport starts reading after connection_made whatever was paused.
         task = asyncio.get_running_loop().create_task(self._handshake(transport))
         self.server._tasks.add(task)
 
     async def _handshake(self, raw: asyncio.Transport) -> None:
         loop = asyncio.get_running_loop()
+        self.tls_started = True
         try:
             secure = await loop.start_tls(
                 raw, self, self.server.context, server_side=True, ssl_handshake_timeout=self.server.handshake_timeout
@@ -97,6 +101,9 @@ class _TlsSession(asyncio.Protocol):
         self._answer()
 
     def data_received(self, data: bytes) -> None:
+        if not self.tls_started:
+            self.server.outcomes.put_nowait(AssertionError(f"plain bytes before TLS started: {data[:16]!r}"))
+            return
         # The first data can arrive before start_tls returns (the handshake's last flight and the peer's
         # first line come together): keep it until the TLS transport is known.
         self.buffer += data
