@@ -67,7 +67,8 @@ SHORT_FINGERPRINT_GAP = "..."  # ASCII: any console code page can print it
 # change_cipher_spec, alert, handshake, application_data (RFC 8446 5.1; 24, heartbeat, is never sent first).
 TLS_CONTENT_TYPES = frozenset({20, 21, 22, 23})
 TLS_MAJOR_VERSION = 3
-TLS_HIGHEST_MINOR_VERSION = 4  # 3.0 (SSL 3) up to 3.4, room for TLS 1.3's record version and one more
+# Records say 3.1 (a ClientHello) to 3.3 (TLS 1.3 still writes 3.3 there); 3.0 and 3.4 are let in for old and new peers.
+TLS_HIGHEST_MINOR_VERSION = 4
 TLS_RECORD_HEADER_SIZE = 5
 TLS_MAX_RECORD_LENGTH = 2**14 + 2048  # the largest ciphertext record TLS 1.2 allows
 
