@@ -12,6 +12,7 @@ import asyncio
 import enum
 import errno
 import socket
+import ssl
 from dataclasses import dataclass
 
 
@@ -25,6 +26,25 @@ class ErrorKind(enum.Enum):
     CONNECTION_RESET = "connection_reset"
     TOO_MANY_OPEN_FILES = "too_many_open_files"
     UNEXPECTED = "unexpected"
+    # TLS: one end speaks TLS and the other does not
+    PLAIN_TO_TLS = "plain_to_tls"  # a plain TCP client met a TLS server
+    TLS_TO_PLAIN = "tls_to_plain"  # a TLS client met a plain TCP server
+    # TLS: the server's certificate, as the client judges it
+    CERT_SELF_SIGNED = "cert_self_signed"
+    CERT_UNTRUSTED = "cert_untrusted"
+    CERT_NAME_MISMATCH = "cert_name_mismatch"
+    CERT_EXPIRED = "cert_expired"
+    FINGERPRINT_CHANGED = "fingerprint_changed"
+    # TLS: other handshake failures
+    CERT_REFUSED_BY_PEER = "cert_refused_by_peer"  # the other end sent an alert about a certificate
+    TLS_CLIENT_HUNG_UP = "tls_client_hung_up"  # seen by a server: the client left during the handshake
+    TLS_HANDSHAKE_TIMED_OUT = "tls_handshake_timed_out"
+    TLS_FAILED = "tls_failed"
+    # TLS: the certificate and key files
+    CERT_FILE_MISSING = "cert_file_missing"
+    CERT_FILE_UNREADABLE = "cert_file_unreadable"
+    CERT_KEY_MISMATCH = "cert_key_mismatch"
+    CERT_NOT_SAVED = "cert_not_saved"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +77,54 @@ class NetworkError(MayusError):
         self.info = info
 
 
+class Side(enum.Enum):
+    """Which end of a connection saw an error: some TLS failures read differently from each end."""
+
+    CLIENT = "client"
+    SERVER = "server"
+
+
+class TlsMismatch(MayusError):
+    """A plain TCP end read a TLS record from its peer: one end speaks TLS and the other does not."""
+
+    def __init__(self, seen_by: Side) -> None:
+        super().__init__(f"the {seen_by.value} read TLS on a plain TCP connection")
+        self.seen_by = seen_by
+
+
+class FingerprintChanged(MayusError):
+    """The server presented a certificate whose fingerprint is not the pinned one."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(f"certificate fingerprint {actual}, pinned {expected}")
+        self.expected = expected
+        self.actual = actual
+
+
+class CertificateFileError(MayusError):
+    """A certificate or key file cannot be used; `path` names it (or the folder, for CertificateNotSaved)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
+class CertificateFileMissing(CertificateFileError):
+    pass
+
+
+class CertificateFileUnreadable(CertificateFileError):
+    pass
+
+
+class KeyDoesNotMatch(CertificateFileError):
+    pass
+
+
+class CertificateNotSaved(CertificateFileError):
+    pass
+
+
 _ERRNO_KINDS: dict[int, ErrorKind] = {
     errno.EADDRINUSE: ErrorKind.PORT_IN_USE,
     errno.EACCES: ErrorKind.PERMISSION_DENIED,
@@ -82,8 +150,88 @@ _WINERROR_KINDS: dict[int, ErrorKind] = {
 }
 
 
-def classify(exc: BaseException) -> ErrorKind:
-    """Name the kind of a socket-level exception."""
+# OpenSSL's X509_V_ERR_* codes, as ssl.SSLCertVerificationError.verify_code gives them.
+_VERIFY_CODE_KINDS: dict[int, ErrorKind] = {
+    9: ErrorKind.CERT_EXPIRED,  # CERT_NOT_YET_VALID
+    10: ErrorKind.CERT_EXPIRED,  # CERT_HAS_EXPIRED
+    18: ErrorKind.CERT_SELF_SIGNED,  # DEPTH_ZERO_SELF_SIGNED_CERT
+    19: ErrorKind.CERT_SELF_SIGNED,  # SELF_SIGNED_CERT_IN_CHAIN
+    20: ErrorKind.CERT_UNTRUSTED,  # UNABLE_TO_GET_ISSUER_CERT_LOCALLY
+    21: ErrorKind.CERT_UNTRUSTED,  # UNABLE_TO_VERIFY_LEAF_SIGNATURE
+    62: ErrorKind.CERT_NAME_MISMATCH,  # HOSTNAME_MISMATCH
+    64: ErrorKind.CERT_NAME_MISMATCH,  # IP_ADDRESS_MISMATCH
+}
+# OpenSSL's reasons (ssl.SSLError.reason) when the first bytes from the other end are not TLS: text,
+# an HTTP request, or (UNEXPECTED_MESSAGE) an echo server sending our own ClientHello back.
+_NOT_TLS_REASONS = frozenset(
+    {
+        "WRONG_VERSION_NUMBER",
+        "HTTP_REQUEST",
+        "HTTPS_PROXY_REQUEST",
+        "UNKNOWN_PROTOCOL",
+        "PACKET_LENGTH_TOO_LONG",
+        "UNEXPECTED_MESSAGE",
+    }
+)
+# Alerts the other end sends when it will not accept a certificate (ours, or a missing one).
+_CERT_ALERT_REASONS = frozenset(
+    {
+        "TLSV1_ALERT_UNKNOWN_CA",
+        "SSLV3_ALERT_BAD_CERTIFICATE",
+        "SSLV3_ALERT_CERTIFICATE_UNKNOWN",
+        "SSLV3_ALERT_CERTIFICATE_EXPIRED",
+        "SSLV3_ALERT_CERTIFICATE_REVOKED",
+        "SSLV3_ALERT_UNSUPPORTED_CERTIFICATE",
+        "TLSV13_ALERT_CERTIFICATE_REQUIRED",
+    }
+)
+_FILE_KINDS: dict[type[CertificateFileError], ErrorKind] = {
+    CertificateFileMissing: ErrorKind.CERT_FILE_MISSING,
+    CertificateFileUnreadable: ErrorKind.CERT_FILE_UNREADABLE,
+    KeyDoesNotMatch: ErrorKind.CERT_KEY_MISMATCH,
+    CertificateNotSaved: ErrorKind.CERT_NOT_SAVED,
+}
+
+
+def _tls_kind(exc: BaseException, handshake: Side | None) -> ErrorKind | None:
+    """The kind of a TLS failure, or None when `exc` is not one."""
+    if isinstance(exc, FingerprintChanged):
+        return ErrorKind.FINGERPRINT_CHANGED
+    if isinstance(exc, TlsMismatch):
+        return ErrorKind.PLAIN_TO_TLS if exc.seen_by is Side.CLIENT else ErrorKind.TLS_TO_PLAIN
+    if isinstance(exc, CertificateFileError):
+        return _FILE_KINDS[type(exc)]
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return _VERIFY_CODE_KINDS.get(exc.verify_code, ErrorKind.CERT_UNTRUSTED)
+    if isinstance(exc, ssl.SSLError):
+        if exc.reason in _NOT_TLS_REASONS:
+            # Garbage where a handshake was due: a server got plain text, a client got a plain answer.
+            return ErrorKind.PLAIN_TO_TLS if handshake is Side.SERVER else ErrorKind.TLS_TO_PLAIN
+        if exc.reason in _CERT_ALERT_REASONS:
+            return ErrorKind.CERT_REFUSED_BY_PEER
+        if isinstance(exc, ssl.SSLEOFError) and handshake is not None:
+            return ErrorKind.TLS_TO_PLAIN if handshake is Side.CLIENT else ErrorKind.TLS_CLIENT_HUNG_UP
+        return ErrorKind.TLS_FAILED
+    if handshake is not None and isinstance(exc, OSError) and exc.errno is None:
+        # asyncio's own markers, raised without an errno: ConnectionResetError() when the connection
+        # ended during the handshake, ConnectionAbortedError when ssl_handshake_timeout ran out.
+        if isinstance(exc, ConnectionResetError):
+            return ErrorKind.TLS_TO_PLAIN if handshake is Side.CLIENT else ErrorKind.TLS_CLIENT_HUNG_UP
+        if isinstance(exc, ConnectionAbortedError):
+            return ErrorKind.TLS_HANDSHAKE_TIMED_OUT
+    return None
+
+
+def classify(exc: BaseException, *, handshake: Side | None = None) -> ErrorKind:
+    """Name the kind of a socket-level or TLS exception.
+
+    `handshake` says which side's TLS handshake raised `exc` (a client's `open_connection(ssl=...)`, a
+    server's `start_tls`), if one did: a connection that ends during a handshake, or an answer that is not
+    TLS, means something different to each side. Leave it None for everything else.
+    """
+    tls_kind = _tls_kind(exc, handshake)
+    if tls_kind is not None:
+        return tls_kind
     if isinstance(exc, socket.gaierror):
         return ErrorKind.HOST_NOT_FOUND
     # asyncio.TimeoutError is TimeoutError from Python 3.11 on, a class of its own before.
@@ -112,8 +260,26 @@ def classify(exc: BaseException) -> ErrorKind:
     return ErrorKind.UNEXPECTED
 
 
-def error_info(exc: BaseException, host: str, port: int) -> ErrorInfo:
-    """Turn an exception met while binding, connecting or talking to host:port into ErrorInfo."""
-    kind = classify(exc)
-    detail = "" if kind is not ErrorKind.UNEXPECTED else (str(exc) or type(exc).__name__)
-    return ErrorInfo(kind, host, port, detail)
+def _detail(exc: BaseException, kind: ErrorKind) -> str:
+    """What fills {detail} in the sentence of `kind`: empty for the kinds that say all without it."""
+    if isinstance(exc, CertificateFileError):
+        return exc.path
+    if isinstance(exc, FingerprintChanged):
+        return exc.actual
+    if isinstance(exc, ssl.SSLCertVerificationError) and kind is ErrorKind.CERT_UNTRUSTED:
+        return exc.verify_message or str(exc)
+    if isinstance(exc, ssl.SSLError) and kind in (ErrorKind.CERT_REFUSED_BY_PEER, ErrorKind.TLS_FAILED):
+        # OpenSSL's reason reads as its own message does: SSLV3_ALERT_BAD_CERTIFICATE, "sslv3 alert bad certificate".
+        return exc.reason.lower().replace("_", " ") if exc.reason else str(exc)
+    if kind is ErrorKind.UNEXPECTED:
+        return str(exc) or type(exc).__name__
+    return ""
+
+
+def error_info(exc: BaseException, host: str, port: int, *, handshake: Side | None = None) -> ErrorInfo:
+    """Turn an exception met while binding, connecting or talking to host:port into ErrorInfo.
+
+    `handshake`: as for `classify`, the side whose TLS handshake raised `exc`, if one did.
+    """
+    kind = classify(exc, handshake=handshake)
+    return ErrorInfo(kind, host, port, _detail(exc, kind))

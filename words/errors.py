@@ -18,6 +18,33 @@ EN: dict[str, str] = {
     "error.connection_reset": "The connection with {host}:{port} was cut off by the other side (reset).",
     "error.too_many_open_files": "Too many open connections for this system (file limit reached).",
     "error.unexpected": "Unexpected network error with {host}:{port}: {detail}",
+    # TLS errors, keyed by ErrorKind.value too
+    "error.plain_to_tls": "{host}:{port}: the server uses TLS but the client does not. "
+    "Turn TLS on in the client, or off in the server.",
+    "error.tls_to_plain": "{host}:{port}: the client uses TLS but the server does not (plain TCP). "
+    "Turn TLS off in the client, or on in the server.",
+    "error.cert_self_signed": "The certificate of {host}:{port} is self-signed: no authority vouches for it. "
+    'If you trust this server, connect with "trust this certificate" and compare the fingerprint.',
+    "error.cert_untrusted": "The certificate of {host}:{port} is not trusted ({detail}). "
+    'If you trust this server, connect with "trust this certificate" and compare the fingerprint.',
+    "error.cert_name_mismatch": "The certificate of {host}:{port} does not name {host}. "
+    'Connect with a name the certificate lists, or with "trust this certificate".',
+    "error.cert_expired": "The certificate of {host}:{port} is out of date (expired, or not valid yet). "
+    "Check the date on both computers, or renew the certificate.",
+    "error.fingerprint_changed": "The certificate of {host}:{port} is not the one you trusted: its fingerprint is "
+    "now {detail}. If the server made a new certificate, compare and trust it again; if not, someone may be in "
+    "between.",
+    "error.cert_refused_by_peer": "{host}:{port} refused the certificate during the TLS handshake ({detail}).",
+    "error.tls_client_hung_up": "The client at {host}:{port} hung up during the TLS handshake. "
+    "It may not trust this server's certificate, or it may not speak TLS.",
+    "error.tls_handshake_timed_out": "The TLS handshake with {host}:{port} did not finish in time. "
+    "The other side may not speak TLS: use TLS on both sides or on neither.",
+    "error.tls_failed": "The secure connection (TLS) with {host}:{port} failed: {detail}",
+    "error.cert_file_missing": "The file {detail} does not exist. Check the paths of the certificate and the key.",
+    "error.cert_file_unreadable": "The file {detail} cannot be read as a PEM certificate or key (a key protected "
+    "by a password cannot be used). Check the path and the file's permissions.",
+    "error.cert_key_mismatch": "The key is not the one of the certificate {detail}. Give the key made with it.",
+    "error.cert_not_saved": "The TLS certificate could not be saved in {detail}. Check that the folder is writable.",
     # disconnect reasons, keyed by DisconnectReason.value
     "reason.requested": "requested disconnect",
     "reason.closed_by_peer": "closed by the other side",
@@ -42,6 +69,34 @@ ES: dict[str, str] = {
     "error.connection_reset": "El otro lado cortó la conexión con {host}:{port} (reset).",
     "error.too_many_open_files": "Demasiadas conexiones abiertas para este sistema (límite de archivos alcanzado).",
     "error.unexpected": "Error de red inesperado con {host}:{port}: {detail}",
+    # errores de TLS, también por ErrorKind.value
+    "error.plain_to_tls": "{host}:{port}: el servidor usa TLS pero el cliente no. "
+    "Activa TLS en el cliente o desactívalo en el servidor.",
+    "error.tls_to_plain": "{host}:{port}: el cliente usa TLS pero el servidor no (TCP simple). "
+    "Desactiva TLS en el cliente o actívalo en el servidor.",
+    "error.cert_self_signed": "El certificado de {host}:{port} es autofirmado: ninguna autoridad lo respalda. "
+    "Si confías en este servidor, conéctate con «confiar en este certificado» y compara la huella.",
+    "error.cert_untrusted": "El certificado de {host}:{port} no es de confianza ({detail}). "
+    "Si confías en este servidor, conéctate con «confiar en este certificado» y compara la huella.",
+    "error.cert_name_mismatch": "El certificado de {host}:{port} no nombra a {host}. "
+    "Conéctate con un nombre que figure en el certificado, o con «confiar en este certificado».",
+    "error.cert_expired": "El certificado de {host}:{port} está fuera de fecha (caducado o aún no válido). "
+    "Revisa la fecha de los dos equipos o renueva el certificado.",
+    "error.fingerprint_changed": "El certificado de {host}:{port} no es el que aceptaste: su huella ahora es "
+    "{detail}. Si el servidor creó un certificado nuevo, compáralo y vuelve a confiar en él; si no, puede haber "
+    "alguien en medio.",
+    "error.cert_refused_by_peer": "{host}:{port} rechazó el certificado durante el saludo TLS ({detail}).",
+    "error.tls_client_hung_up": "El cliente en {host}:{port} colgó durante el saludo TLS. "
+    "Puede que no confíe en el certificado de este servidor, o que no use TLS.",
+    "error.tls_handshake_timed_out": "El saludo TLS con {host}:{port} no terminó a tiempo. "
+    "Puede que el otro lado no use TLS: usa TLS en los dos lados o en ninguno.",
+    "error.tls_failed": "Falló la conexión segura (TLS) con {host}:{port}: {detail}",
+    "error.cert_file_missing": "El archivo {detail} no existe. Revisa las rutas del certificado y de la clave.",
+    "error.cert_file_unreadable": "El archivo {detail} no se puede leer como certificado o clave PEM (no sirve una "
+    "clave protegida con contraseña). Revisa la ruta y los permisos del archivo.",
+    "error.cert_key_mismatch": "La clave no es la del certificado {detail}. Indica la clave creada con él.",
+    "error.cert_not_saved": "No se pudo guardar el certificado TLS en {detail}. Comprueba que se puede escribir "
+    "en la carpeta.",
     # disconnect reasons, keyed by DisconnectReason.value
     "reason.requested": "desconexión solicitada",
     "reason.closed_by_peer": "cerrada por el otro lado",
