@@ -74,11 +74,22 @@ FOR_DISPLAY = Reporting(keep_bytes=DISPLAY_BYTES, pieces_per_second=MAX_MESSAGE_
 
 @dataclass(slots=True)
 class _Summary:
-    """Pieces over the cap, counted until the next DataSummarised."""
+    """Pieces over the cap, held until the next flush (see _ClientConnection._flush_summary)."""
 
-    entries: int = 0
+    first: Piece
+    last: Piece
+    entries: set[int]
     size: int = 0
     replies: int = 0
+    data: bytes = b""  # the kept bytes, if every piece belongs to one entry (bounded by keep_bytes)
+
+    def add(self, piece: Piece) -> None:
+        self.last = piece
+        self.entries.add(piece.entry)
+        self.size += piece.size
+        self.replies += piece.complete and piece.reply_to is not None
+        if len(self.entries) == 1:
+            self.data += piece.data
 
 
 class _ClientConnection(asyncio.Protocol):
@@ -211,13 +222,11 @@ class _ClientConnection(asyncio.Protocol):
             self._flush_summary()
             self._emit_pieces(pieces)
             return
-        summary = self._summary or _Summary()
-        summary.entries += sum(1 for p in pieces if p.entry_size == p.size and p.size)
-        summary.size += sum(p.size for p in pieces)
-        summary.replies += sum(1 for p in pieces if p.complete and p.reply_to is not None)
         if self._summary is None:
-            self._summary = summary
+            self._summary = _Summary(pieces[0], pieces[0], set())
             self._later("summary", STATS_INTERVAL_SECONDS, self._flush_summary)
+        for piece in pieces:
+            self._summary.add(piece)
 
     def _emit_pieces(self, pieces: list[Piece]) -> None:
         session, emit = self.session, self._client.emit
@@ -240,17 +249,39 @@ class _ClientConnection(asyncio.Protocol):
             )
 
     def _flush_summary(self) -> None:
+        """Report the pieces held over the cap: as one merged piece if they all belong to one entry (a flood
+        into one reply stays exact), else as a DataSummarised with the counts."""
         timer = self._timers.pop("summary", None)
         if timer is not None:
             timer.cancel()
         summary, self._summary = self._summary, None
-        if summary is not None:
-            session = self.session
-            self._client.emit(
-                DataSummarised(
-                    summary.entries, summary.size, summary.replies, session.waiting, session.waiting_since, Stamp.now()
-                )
+        if summary is None:
+            return
+        session = self.session
+        if len(summary.entries) == 1:  # a piece that opened the entry keeps entry_size == size: views see it
+            last = summary.last
+            merged = Piece(
+                entry=last.entry,
+                data=summary.data,
+                size=summary.size,
+                entry_size=last.entry_size,
+                reply_to=last.reply_to,
+                complete=last.complete,
+                ending=last.ending,
+                rtt=last.rtt,
             )
+            self._emit_pieces([merged])
+            return
+        self._client.emit(
+            DataSummarised(
+                len(summary.entries),
+                summary.size,
+                summary.replies,
+                session.waiting,
+                session.waiting_since,
+                Stamp.now(),
+            )
+        )
 
 
 class TcpClient:

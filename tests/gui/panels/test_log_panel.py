@@ -12,9 +12,11 @@ from core.defaults import DISPLAY_BYTES
 from core.events import Stamp
 from gui.app import App
 from gui.ctk_private import drag_scrollbar, inner_text
+from gui.panels.widgets import PADDING
 from gui.parts.log_model import Direction, Side
+from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.waiting import pump_until
-from tests.support.window import log_shows, settle
+from tests.support.window import log_shows, pick, settle
 
 T0 = 1_700_000_000.0
 
@@ -179,3 +181,16 @@ def test_save_writes_text_or_csv(app: App, tmp_path: Path, monkeypatch: pytest.M
 def test_a_failed_save_is_reported_in_the_window(app: App, tmp_path: Path) -> None:
     assert not app.log.save(tmp_path / "missing-folder" / "talk.txt")
     log_shows(app, "Could not save the conversation")
+
+
+@pytest.mark.parametrize("language", ["English", "Español"])
+def test_the_pause_notice_fits_at_the_minimum_window_width(app: App, language: str) -> None:
+    pick(app.header.language_picker, language)
+    app.geometry(f"{MIN_WIDTH}x{MIN_HEIGHT}")
+    pump_until(app, lambda: app.winfo_width() == MIN_WIDTH, message="at the minimum size")
+    _fill(app, 200)
+    _user_scrolls_to(app, 0.0)
+    pump_until(app, lambda: app.log.paused, message="paused")
+    notice = app.log.notice
+    assert notice.cget("text")
+    assert notice.winfo_reqwidth() <= app.log.winfo_width() - 2 * PADDING

@@ -1,0 +1,58 @@
+"""A 200 MB flood with no newline into the window's client: bounded memory, a window that stays responsive."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import psutil
+import pytest
+
+from core.defaults import DISPLAY_BYTES
+from tests.support.launcher import REPO_ROOT
+from tests.support.peers import FloodServer, StandInServer
+
+MIB = 1 << 20
+FLOOD = 200 * MIB
+MAX_GROWTH = 100 * MIB  # the issue's target
+MAX_TICK_DELAY = 0.5  # far from a freeze (a frozen window is late by seconds); the bench measures the real figure
+
+
+@pytest.mark.slow
+def test_a_200_mb_flood_costs_the_window_little_memory_and_never_freezes_it(
+    make_peer: Callable[..., StandInServer],
+) -> None:
+    flood = make_peer(FloodServer, FLOOD)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.window_flood", str(flood.address[1])],
+        cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "ready"
+        watched = psutil.Process(child.pid)
+        baseline = peak = watched.memory_info().rss
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        while child.poll() is None:
+            try:
+                peak = max(peak, watched.memory_info().rss)
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.02)  # sampling interval, not synchronisation: the loop ends with the process
+        report = json.loads(child.stdout.readline())
+        assert child.wait(30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert report["bytes"] == FLOOD  # every byte counted
+    assert report["shown"] <= DISPLAY_BYTES  # a prefix kept for display
+    assert peak - baseline < MAX_GROWTH, f"the window grew by {(peak - baseline) / MIB:.0f} MiB"
+    assert report["max"] < MAX_TICK_DELAY, report
