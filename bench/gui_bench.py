@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -85,7 +86,15 @@ def load_line(result: LoadResult) -> str:
     )
 
 
-def report_startup(runs: list[StartupRun]) -> bool:
+@dataclass
+class Verdicts:
+    """What a run showed: timing targets (noisy machines may miss them) and correctness (never missed)."""
+
+    targets: dict[str, bool] = field(default_factory=dict)
+    correct: dict[str, bool] = field(default_factory=dict)
+
+
+def report_startup(runs: list[StartupRun], verdicts: Verdicts) -> None:
     print(f"\n== startup: `python main.py` to a drawn window (fresh config folder, {len(runs)} runs)")
     for number, run in enumerate(runs, start=1):
         after = "clean" if run.clean else "; ".join(run.left_behind)
@@ -98,7 +107,8 @@ def report_startup(runs: list[StartupRun]) -> bool:
     print(f"  startup median: {median:.3f} s (target < {STARTUP_TARGET_SECONDS:g} s): {verdict(fast)}")
     clean = all(run.clean for run in runs)
     print(f"  exits on SIGTERM leaving nothing behind: {verdict(clean)}")
-    return fast and clean
+    verdicts.targets["startup"] = fast
+    verdicts.correct["clean exit"] = clean
 
 
 def run_headless(scenario: Scenario, processes: int) -> LoadResult:
@@ -119,9 +129,8 @@ def print_sample(sample: Sample) -> None:
     )
 
 
-def report_window(run: WindowRun) -> bool:
+def report_window(run: WindowRun, verdicts: Verdicts) -> None:
     print(f"  Tk {run.tk_version}; {load_line(run.result)}")
-    ok = True
     flood = run.tick_delays.get("running", [])
     if flood:
         p99 = percentile(flood, 99)
@@ -131,10 +140,10 @@ def report_window(run: WindowRun) -> bool:
             f"p99 {ms(p99)}, max {ms(max(flood))} (target p99 < {ms(TICK_P99_TARGET_SECONDS)}): "
             f"{verdict(quick_enough)}"
         )
-        ok &= quick_enough
+        verdicts.targets["tick delay"] = quick_enough
     else:
         print("  tick delay during the flood: no ticks recorded: FAIL")
-        ok = False
+        verdicts.correct["ticks recorded"] = False
     for phase in ("connecting", "finishing"):
         delays = run.tick_delays.get(phase, [])
         if delays:
@@ -156,7 +165,14 @@ def report_window(run: WindowRun) -> bool:
     )
     if run.callback_errors:
         print(f"  errors inside Tk callbacks: {run.callback_errors}")
-    return ok and moving and exact and not run.callback_errors and run.result.error_count == 0
+    verdicts.correct.update(
+        {
+            "kept moving": moving,
+            "exact count": exact,
+            "no callback errors": not run.callback_errors,
+            "no load errors (window)": run.result.error_count == 0,
+        }
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,26 +197,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = "from DISPLAY" if external_display else "Xvfb started by the bench"
         print(f"display: {display} ({where})")
         print(f"load:    {describe(scenario, processes)}")
-        passed = {"startup": report_startup(measure_startup(startup_runs))}
+        verdicts = Verdicts()
+        report_startup(measure_startup(startup_runs), verdicts)
         headless = run_headless(scenario, processes)
-        passed["headless"] = headless.error_count == 0
+        verdicts.correct["no load errors (headless)"] = headless.error_count == 0
 
         print("\n== with the window open: the server started from its panel, Tk's mainloop running")
         window = flood_window(scenario, processes, Path(scratch) / "settings.json")
         gc.collect()  # free the closed window here, on the Tk thread, never from another thread's collection
-        passed["window"] = report_window(window)
+        report_window(window, verdicts)
 
         ratio = window.result.messages_per_second / headless.messages_per_second if headless.completed else 0.0
-        passed["throughput"] = ratio >= THROUGHPUT_RATIO_TARGET
+        verdicts.targets["throughput"] = ratio >= THROUGHPUT_RATIO_TARGET
         print(
             f"\n== throughput: {window.result.messages_per_second:,.0f} messages/s with the window, "
             f"{headless.messages_per_second:,.0f} headless: ratio {ratio:.2f} "
-            f"(target >= {THROUGHPUT_RATIO_TARGET:g}): {verdict(passed['throughput'])}"
+            f"(target >= {THROUGHPUT_RATIO_TARGET:g}): {verdict(verdicts.targets['throughput'])}"
         )
-    missed = [name for name, ok in passed.items() if not ok]
+    missed = [name for name, ok in verdicts.targets.items() if not ok]
+    wrong = [name for name, ok in verdicts.correct.items() if not ok]
     summary = "all targets met" if not missed else f"missed: {', '.join(missed)}"
     print(f"\nresult: {verdict(not missed)} ({summary}); bench took {time.monotonic() - began:.0f} s")
-    return 1 if missed else 0
+    if wrong:
+        print(f"WRONG: {', '.join(wrong)}")
+    # Exit 1 only for what is never a matter of a slow machine: a timing target is reported, not enforced.
+    return 1 if wrong else 0
 
 
 if __name__ == "__main__":

@@ -15,12 +15,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import psutil
 from PIL import ImageGrab
 
 from tests.support.launcher import REPO_ROOT
+from tests.support.waiting import wait_until
 
 WINDOW_NAME = "Mayus"
 DRAWN_DEADLINE_SECONDS = 15.0
@@ -94,22 +96,33 @@ def _check_alive(process: subprocess.Popen[str]) -> None:
 
 
 def _wait_mapped(process: subprocess.Popen[str], began: float) -> tuple[str, float]:
-    while time.perf_counter() - began < DRAWN_DEADLINE_SECONDS:
+    found: list[str] = []
+
+    def mapped() -> bool:
         _check_alive(process)
-        windows = _find_windows(process.pid)
-        if windows:
-            return windows[0], time.perf_counter()
-        time.sleep(POLL_SECONDS)
-    raise StartupFailed(f"no window within {DRAWN_DEADLINE_SECONDS:g} s")
+        found[:] = _find_windows(process.pid)
+        return bool(found)
+
+    _wait(mapped, began, "no window")
+    return found[0], time.perf_counter()
 
 
 def _wait_drawn(process: subprocess.Popen[str], window: str, began: float) -> float:
-    while time.perf_counter() - began < DRAWN_DEADLINE_SECONDS:
+    def drawn() -> bool:
         _check_alive(process)
-        if _colours(window) >= DRAWN_MIN_COLOURS:
-            return time.perf_counter()
-        time.sleep(POLL_SECONDS)
-    raise StartupFailed(f"window mapped but not drawn within {DRAWN_DEADLINE_SECONDS:g} s")
+        return _colours(window) >= DRAWN_MIN_COLOURS
+
+    _wait(drawn, began, "window mapped but not drawn")
+    return time.perf_counter()
+
+
+def _wait(condition: Callable[[], bool], began: float, failure: str) -> None:
+    """Wait for `condition` until DRAWN_DEADLINE_SECONDS after `began`; StartupFailed if it never holds."""
+    left = DRAWN_DEADLINE_SECONDS - (time.perf_counter() - began)
+    try:
+        wait_until(condition, max(0.0, left), failure, poll=POLL_SECONDS)
+    except AssertionError as exc:
+        raise StartupFailed(f"{failure} within {DRAWN_DEADLINE_SECONDS:g} s") from exc
 
 
 def _colours(window: str) -> int:

@@ -7,7 +7,8 @@ from tkinter import ttk
 
 import customtkinter as ctk
 
-THEMES = ("light", "dark")
+from gui.parts.settings import THEMES
+
 TREE_STYLE = "Mayus.Treeview"
 
 # (light, dark) pairs, the way customtkinter takes colours.

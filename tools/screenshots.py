@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from core.defaults import DEFAULT_PORT
-from gui.theme import THEMES
+from gui.parts.settings import THEMES
 from tests.support.waiting import WAIT, pump_until
 from tests.support.window import App, connect_client, open_window, send_message, settle, start_server
 from words import LANGUAGES

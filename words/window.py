@@ -27,6 +27,7 @@ EN: dict[str, str] = {
     "counter.bytes_in": "Bytes in",
     "counter.bytes_out": "Bytes out",
     "counter.rate": "Messages/s",
+    "counter.refused": "Refused",
     # clients table
     "clients.title": "Connected clients",
     "clients.col.id": "#",
@@ -114,6 +115,7 @@ ES: dict[str, str] = {
     "counter.bytes_in": "Bytes recibidos",
     "counter.bytes_out": "Bytes enviados",
     "counter.rate": "Mensajes/s",
+    "counter.refused": "Rechazadas",
     # clients table
     "clients.title": "Clientes conectados",
     "clients.col.id": "#",

@@ -9,6 +9,7 @@ import customtkinter as ctk
 
 from gui import theme
 from gui.fonts import Fonts
+from gui.parts.settings import THEMES
 from words import LANGUAGE_NAMES, LANGUAGES, Translator
 
 
@@ -56,7 +57,7 @@ class Header(ctk.CTkFrame):  # type: ignore[misc]
         self.language_label.configure(text=tr("header.language"))
         self.theme_label.configure(text=tr("header.theme"))
         self.language_picker.set(LANGUAGE_NAMES[tr.language])
-        self.theme_picker.configure(values=[tr(f"theme.{name}") for name in theme.THEMES])
+        self.theme_picker.configure(values=[tr(f"theme.{name}") for name in THEMES])
         self.show_theme(self._theme)
 
     def _language_picked(self, label: str) -> None:
@@ -65,6 +66,6 @@ class Header(ctk.CTkFrame):  # type: ignore[misc]
                 self._on_language(code)
 
     def _theme_picked(self, label: str) -> None:
-        for name in theme.THEMES:
+        for name in THEMES:
             if self._tr(f"theme.{name}") == label and name != self._theme:
                 self._on_theme(name)

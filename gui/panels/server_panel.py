@@ -28,7 +28,7 @@ class ServerState(enum.Enum):
     STOPPING = "stopping"
 
 
-_COUNTERS = ("clients", "messages", "bytes_in", "bytes_out", "rate")
+_COUNTERS = ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused")
 
 
 class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
@@ -145,6 +145,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.counters["messages"].set_value(count(stats.messages_in))
         self.counters["bytes_in"].set_value(count(stats.bytes_in))
         self.counters["bytes_out"].set_value(count(stats.bytes_out))
+        self.counters["refused"].set_value(count(stats.refused))
 
     def show_rate(self, per_second: float) -> None:
         self.counters["rate"].set_value(self._tr.count(round(per_second)))

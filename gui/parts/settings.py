@@ -18,7 +18,6 @@ import platformdirs
 
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
 from gui.parts.history import HISTORY_LIMIT
-from gui.theme import THEMES
 from words import LANGUAGES
 
 APP_NAME = "Mayus"
@@ -26,6 +25,7 @@ SETTINGS_FILE = "settings.json"
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1200, 800
 MIN_WIDTH, MIN_HEIGHT = 1040, 680
 SERVER_HOSTS = (DEFAULT_HOST, ALL_INTERFACES_HOST)
+THEMES = ("light", "dark")  # the window's looks (gui/theme.py draws them)
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """The window benchmark's command-line face works end to end and prints every figure.
 
 It runs on pytest-xvfb's screen (DISPLAY). Timing targets are the bench's own business
-(its PASS/FAIL lines and exit code 1); here only that it measured everything, that no
-load message failed and that the window's counter ended on the exact total.
+(its PASS/FAIL lines); here only that it measured everything and found no fault: no
+load message failed, the window's counter ended on the exact total, nothing was left
+behind (the bench exits 1 for those, and only for those).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def test_quick_gui_bench_prints_every_figure() -> None:
         bench.terminate()  # SIGTERM: the bench stops what it started
         out, err = bench.communicate(timeout=STOP_TIMEOUT)
         pytest.fail(f"the quick bench took over {QUICK_BENCH_TIMEOUT:g} s:\n{out}\n{err}")
-    assert bench.returncode in (0, 1), out + err  # 1: a timing target missed, still a complete run
+    assert bench.returncode == 0, out + err  # a missed timing target is reported, not an exit code: only faults fail
     assert "Traceback" not in err, err
     assert out.startswith("command: python -m bench.gui_bench --quick\nmachine: "), out
     assert re.search(r"^display: \S+ \(from DISPLAY\)$", out, re.MULTILINE), out

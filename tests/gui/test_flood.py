@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
+import threading
 from collections.abc import Callable
 
 import psutil
@@ -14,6 +14,7 @@ import pytest
 from core.defaults import DISPLAY_BYTES
 from tests.support.launcher import REPO_ROOT
 from tests.support.peers import FloodServer, StandInServer
+from tests.support.processes import peak_rss_until_exit
 
 MIB = 1 << 20
 FLOOD = 200 * MIB
@@ -36,17 +37,15 @@ def test_a_200_mb_flood_costs_the_window_little_memory_and_never_freezes_it(
     try:
         assert child.stdout is not None and child.stdin is not None
         assert child.stdout.readline().strip() == "ready"
-        watched = psutil.Process(child.pid)
-        baseline = peak = watched.memory_info().rss
+        baseline = psutil.Process(child.pid).memory_info().rss
         child.stdin.write("go\n")
         child.stdin.flush()
-        while child.poll() is None:
-            try:
-                peak = max(peak, watched.memory_info().rss)
-            except psutil.NoSuchProcess:
-                break
-            time.sleep(0.02)  # sampling interval, not synchronisation: the loop ends with the process
-        report = json.loads(child.stdout.readline())
+        report_line: list[str] = []
+        reader = threading.Thread(target=lambda: report_line.append(child.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        peak = peak_rss_until_exit(child, timeout=120)
+        reader.join(5)
+        report = json.loads(report_line[0])
         assert child.wait(30) == 0
     finally:
         if child.poll() is None:

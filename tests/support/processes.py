@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -42,7 +43,6 @@ def run_watched(command: Sequence[str], stdin: bytes = b"", timeout: float = 60.
     process = subprocess.Popen(
         command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    watched = psutil.Process(process.pid)
     head, size, errors = bytearray(), [0], bytearray()
 
     def drain_out() -> None:
@@ -64,19 +64,26 @@ def run_watched(command: Sequence[str], stdin: bytes = b"", timeout: float = 60.
     if stdin:
         process.stdin.write(stdin)
     process.stdin.close()
-    peak, deadline = 0, time.monotonic() + timeout
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            peak = max(peak, int(watched.memory_info().rss))
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(SAMPLE_SECONDS)  # sampling interval, not synchronisation: the loop ends on poll()
+    peak = peak_rss_until_exit(process, timeout)
     if process.poll() is None:
         process.kill()
     process.wait()
     for reader in readers:
         reader.join(timeout)
     return Watched(process.returncode, size[0], bytes(head), errors.decode("utf-8", "replace"), peak)
+
+
+def peak_rss_until_exit(process: subprocess.Popen[Any], timeout: float) -> int:
+    """Sample `process`'s resident memory until it exits (or `timeout` passes); return the peak, in bytes."""
+    watched = psutil.Process(process.pid)
+    peak, deadline = 0, time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        try:
+            peak = max(peak, int(watched.memory_info().rss))
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(SAMPLE_SECONDS)  # a sampling interval, not synchronisation: the loop ends with the process
+    return peak
 
 
 class Interactive:

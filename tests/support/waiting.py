@@ -18,13 +18,18 @@ class Updatable(Protocol):
     def update(self) -> None: ...
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = WAIT, message: str = "condition") -> None:
-    """Poll a cheap condition until it holds; raise AssertionError after `timeout` seconds."""
+def wait_until(
+    condition: Callable[[], bool], timeout: float = WAIT, message: str = "condition", poll: float = POLL_SECONDS
+) -> None:
+    """Poll a condition every `poll` seconds until it holds; raise AssertionError after `timeout` seconds.
+
+    Whatever `condition` raises goes through: it may stop the wait early (a process that died, say).
+    """
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"{message} not met within {timeout} s")
-        time.sleep(POLL_SECONDS)
+        time.sleep(poll)
 
 
 def pump_until(

@@ -1,0 +1,114 @@
+"""The client panel through a fake network: what it sends, and what it shows for each event (no sockets)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from core.client import ClientState
+from core.defaults import LineEnding
+from core.errors import ErrorInfo, ErrorKind
+from core.events import Connected, DataReceived, DisconnectAnswered, Disconnected, DisconnectReason, MessageSent, Stamp
+from gui import theme
+from gui.app import App
+from gui.panels.client_panel import ConnectionState
+from tests.support.fake_network import FakeNetwork
+from tests.support.waiting import pump_until
+from tests.support.window import pick, send_message, type_into
+
+
+@pytest.fixture
+def fake() -> FakeNetwork:
+    return FakeNetwork()
+
+
+@pytest.fixture
+def window(make_app: Callable[..., App], fake: FakeNetwork) -> App:
+    return make_app(network=fake)
+
+
+def _connected(window: App, fake: FakeNetwork) -> None:
+    type_into(window.client_panel.port_entry, "7000")
+    window.client_panel.connect_button.invoke()
+    fake.client_state = ClientState.CONNECTED
+    fake.emit(Connected("127.0.0.1", 7000, 50_000, Stamp.now()))
+    pump_until(window, lambda: window.client_panel.state is ConnectionState.CONNECTED)
+
+
+def _reply(text: bytes, rtt: float | None, waiting: int = 0, complete: bool = True) -> DataReceived:
+    return DataReceived(1, text, len(text), len(text), 1, complete, b"", rtt, waiting, None, Stamp.now())
+
+
+def test_what_is_typed_goes_out_exactly_with_the_chosen_ending(window: App, fake: FakeNetwork) -> None:
+    _connected(window, fake)
+    pick(window.client_panel.ending_picker, "CR")
+    send_message(window, "  desconexion ")
+    assert fake.calls[-1] == ("send", b"  desconexion ", LineEnding.CR)  # never trimmed, never rewritten
+
+
+def test_the_last_reply_and_what_waits_show_and_a_new_connection_clears_them(window: App, fake: FakeNetwork) -> None:
+    _connected(window, fake)
+    panel = window.client_panel
+    since = time.perf_counter() - 7.2
+    fake.emit(MessageSent(1, b"uno\n", 4, b"\n", False, True, 2, since, Stamp.now()))
+    pump_until(window, lambda: window.pump.pending() == 0, message="the event handled")
+    panel.refresh_waiting(time.perf_counter())  # what the window's clock does twice a second
+    assert panel.waiting_label.cget("text") == "2 waiting for a reply · 7 s"
+
+    fake.emit(_reply(b"UNO", 0.0123))
+    pump_until(window, lambda: panel.reply_label.cget("text") == "UNO")
+    assert panel.rtt_label.cget("text") == "round trip 12.3 ms"
+    panel.refresh_waiting(time.perf_counter())
+    assert panel.waiting_label.cget("text") == ""
+
+    fake.emit(Disconnected(DisconnectReason.REQUESTED, None, Stamp.now()))
+    pump_until(window, lambda: panel.state is ConnectionState.IDLE)
+    fake.client_state = ClientState.IDLE
+    window.client_panel.connect_button.invoke()
+    assert panel.reply_label.cget("text") == "(none yet)" and panel.rtt_label.cget("text") == ""
+
+
+def test_numbers_read_the_spanish_way_in_spanish(window: App, fake: FakeNetwork) -> None:
+    pick(window.header.language_picker, "Español")
+    _connected_es(window, fake)
+    fake.emit(_reply(b"UNO", 0.0123))
+    pump_until(window, lambda: window.client_panel.rtt_label.cget("text") == "ida y vuelta 12,3 ms")
+
+
+def _connected_es(window: App, fake: FakeNetwork) -> None:
+    window.client_panel.connect_button.invoke()
+    fake.client_state = ClientState.CONNECTED
+    fake.emit(Connected("127.0.0.1", 5000, 50_000, Stamp.now()))
+    pump_until(window, lambda: window.client_panel.state is ConnectionState.CONNECTED)
+
+
+def test_an_answered_desconexion_is_said_and_the_session_stays(window: App, fake: FakeNetwork) -> None:
+    _connected(window, fake)
+    fake.emit(DisconnectAnswered(1, b"\n", False, Stamp.now()))
+    panel = window.client_panel
+    pump_until(window, lambda: "answered DESCONEXION instead of closing" in panel.status.text)
+    assert "(LF)" in panel.status.text and panel.status.colour == theme.WARNING
+    assert panel.state is ConnectionState.CONNECTED
+
+
+def test_a_failed_connect_is_one_event_said_in_plain_words(window: App, fake: FakeNetwork) -> None:
+    type_into(window.client_panel.port_entry, "7000")
+    window.client_panel.connect_button.invoke()
+    assert fake.calls == [("connect", "127.0.0.1", 7000)]
+    error = ErrorInfo(ErrorKind.CONNECTION_REFUSED, "127.0.0.1", 7000)
+    fake.emit(Disconnected(DisconnectReason.CONNECT_FAILED, error, Stamp.now()))
+    panel = window.client_panel
+    pump_until(window, lambda: panel.state is ConnectionState.IDLE)
+    assert panel.status.text == "Connection refused by 127.0.0.1:7000. Is a server running on that port?"
+    assert panel.status.colour == theme.ERROR
+
+
+def test_a_reset_says_why_the_session_ended(window: App, fake: FakeNetwork) -> None:
+    _connected(window, fake)
+    error = ErrorInfo(ErrorKind.CONNECTION_RESET, "127.0.0.1", 7000)
+    fake.emit(Disconnected(DisconnectReason.RESET, error, Stamp.now()))
+    panel = window.client_panel
+    pump_until(window, lambda: panel.state is ConnectionState.IDLE)
+    assert panel.status.text.startswith("Session closed: connection cut off (reset). The connection with")

@@ -1,0 +1,74 @@
+"""The server panel through a fake network: what it asks for and what it shows for each event (no sockets)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from core.errors import ErrorInfo, ErrorKind
+from core.events import ServerStarted, ServerStats, ServerStopped, Stamp
+from gui import theme
+from gui.app import App
+from gui.panels.server_panel import ServerState
+from tests.support.fake_network import FakeNetwork
+from tests.support.waiting import pump_until
+from tests.support.window import type_into
+
+
+@pytest.fixture
+def fake() -> FakeNetwork:
+    return FakeNetwork()
+
+
+@pytest.fixture
+def window(make_app: Callable[..., App], fake: FakeNetwork) -> App:
+    return make_app(network=fake)
+
+
+def _press_start(window: App, port: str = "6000") -> None:
+    type_into(window.server_panel.port_entry, port)
+    window.server_panel.start_stop.invoke()
+
+
+def test_start_asks_the_network_and_shows_starting_until_it_listens(window: App, fake: FakeNetwork) -> None:
+    panel = window.server_panel
+    panel.all_choice.invoke()
+    _press_start(window)
+    assert fake.calls == [("start_server", "0.0.0.0", 6000)]
+    assert panel.state is ServerState.STARTING and panel.status.text == "Starting on port 6000…"
+    assert panel.port_entry.cget("state") == "disabled"  # nothing to edit while it starts
+
+    fake.emit(ServerStarted("0.0.0.0", 6000, Stamp.now()))
+    pump_until(window, lambda: panel.state is ServerState.RUNNING)
+    assert panel.status.text == "Listening on 0.0.0.0:6000" and panel.start_stop.cget("text") == "Stop"
+
+
+def test_stop_only_asks_and_the_panel_follows_the_servers_word(window: App, fake: FakeNetwork) -> None:
+    _press_start(window)
+    fake.emit(ServerStarted("127.0.0.1", 6000, Stamp.now()))
+    pump_until(window, lambda: window.server_panel.state is ServerState.RUNNING)
+    window.server_panel.start_stop.invoke()
+    assert fake.calls[-1] == ("stop_server",)
+    assert window.server_panel.state is ServerState.STOPPING  # nothing blocked: the answer comes as an event
+    fake.emit(ServerStopped(None, Stamp.now()))
+    pump_until(window, lambda: window.server_panel.state is ServerState.STOPPED)
+    assert window.server_panel.status.text == "Stopped"
+
+
+def test_a_failed_start_is_one_event_and_leaves_the_panel_ready(window: App, fake: FakeNetwork) -> None:
+    _press_start(window, "80")
+    fake.emit(ServerStopped(ErrorInfo(ErrorKind.PERMISSION_DENIED, "127.0.0.1", 80), Stamp.now()))
+    panel = window.server_panel
+    pump_until(window, lambda: panel.state is ServerState.STOPPED)
+    assert panel.status.text.startswith("Permission denied for 127.0.0.1:80.")
+    assert panel.status.colour == theme.ERROR
+    assert panel.start_stop.cget("text") == "Start" and panel.port_entry.cget("state") == "normal"
+
+
+def test_the_counters_show_exact_totals_and_refused_connections(window: App, fake: FakeNetwork) -> None:
+    fake.emit(ServerStats(3, 12_345, 12_345, 99_000, 99_000, 0, 7, (), Stamp.now()))
+    panel = window.server_panel
+    pump_until(window, lambda: panel.counter_text("messages") == "12,345")
+    assert (panel.counter_text("clients"), panel.counter_text("refused")) == ("3", "7")
+    assert panel.counter_text("bytes_in") == "99,000"
