@@ -108,11 +108,21 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def _build(self) -> None:
         s, tr, fonts = self.settings, self.tr, self.fonts
+        # Each view fills the window below the header, one at a time; `show_view` switches.
+        conversation = ctk.CTkFrame(self, fg_color="transparent")
+        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation}
         self.header = Header(
-            self, tr, fonts, theme_name=str(s.theme), on_language=self.set_language, on_theme=self.set_theme
+            self,
+            tr,
+            fonts,
+            theme_name=str(s.theme),
+            views=tuple(self.views),
+            on_view=self.show_view,
+            on_language=self.set_language,
+            on_theme=self.set_theme,
         )
         self.server_panel = ServerPanel(
-            self,
+            conversation,
             tr,
             fonts,
             host=s.server_host,
@@ -121,10 +131,10 @@ class App(ctk.CTk):  # type: ignore[misc]
             on_stop=self.stop_server,
         )
         self.clients = ClientsTable(
-            self, tr, fonts, on_disconnect=self.disconnect_clients, on_disconnect_all=self.disconnect_all
+            conversation, tr, fonts, on_disconnect=self.disconnect_clients, on_disconnect_all=self.disconnect_all
         )
         self.client_panel = ClientPanel(
-            self,
+            conversation,
             tr,
             fonts,
             host=s.client_host,
@@ -135,16 +145,31 @@ class App(ctk.CTk):  # type: ignore[misc]
             on_disconnect=self.disconnect,
             on_send=self.send,
         )
-        self.log = LogPanel(self, tr, fonts)
+        self.log = LogPanel(conversation, tr, fonts)
 
-        self.columnconfigure(0, weight=1, uniform="columns")
-        self.columnconfigure(1, weight=1, uniform="columns")
-        self.rowconfigure(2, weight=1)
-        self.header.grid(row=0, column=0, columnspan=2, sticky="ew", padx=16, pady=(12, 8))
-        self.server_panel.grid(row=1, column=0, sticky="nsew", padx=(16, 6), pady=(0, 6))
-        self.client_panel.grid(row=1, column=1, sticky="nsew", padx=(6, 16), pady=(0, 6))
-        self.clients.grid(row=2, column=0, sticky="nsew", padx=(16, 6), pady=(6, 16))
-        self.log.grid(row=2, column=1, sticky="nsew", padx=(6, 16), pady=(6, 16))
+        conversation.columnconfigure(0, weight=1, uniform="columns")
+        conversation.columnconfigure(1, weight=1, uniform="columns")
+        conversation.rowconfigure(1, weight=1)
+        self.server_panel.grid(row=0, column=0, sticky="nsew", padx=(16, 6), pady=(0, 6))
+        self.client_panel.grid(row=0, column=1, sticky="nsew", padx=(6, 16), pady=(0, 6))
+        self.clients.grid(row=1, column=0, sticky="nsew", padx=(16, 6), pady=(6, 16))
+        self.log.grid(row=1, column=1, sticky="nsew", padx=(6, 16), pady=(6, 16))
+
+        self.columnconfigure(0, weight=1)
+        self.rowconfigure(1, weight=1)
+        self.header.grid(row=0, column=0, sticky="ew", padx=16, pady=(10, 6))
+        self.view = ""
+        self.show_view(s.view if s.view in self.views else "conversation")
+
+    def show_view(self, name: str) -> None:
+        """Show one part of the window (the conversation, the checker, the load test) below the header."""
+        if name == self.view:
+            return
+        if self.view:
+            self.views[self.view].grid_remove()
+        self.views[name].grid(row=1, column=0, sticky="nsew")
+        self.view = self.settings.view = name
+        self.header.show_view(name)
 
     # -- intents from the panels ---------------------------------------------------
 

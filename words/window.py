@@ -9,6 +9,7 @@ EN: dict[str, str] = {
     "header.theme": "Theme",
     "theme.light": "Light",
     "theme.dark": "Dark",
+    "view.conversation": "Conversation",
     # server panel
     "server.title": "Server",
     "server.listen_on": "Listen on",
@@ -97,6 +98,7 @@ ES: dict[str, str] = {
     "header.theme": "Tema",
     "theme.light": "Claro",
     "theme.dark": "Oscuro",
+    "view.conversation": "Conversación",
     # server panel
     "server.title": "Servidor",
     "server.listen_on": "Escuchar en",

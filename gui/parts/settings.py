@@ -40,6 +40,7 @@ class Settings:
     window_height: int = DEFAULT_HEIGHT
     language: str | None = None  # None until chosen: follow the OS
     theme: str | None = None
+    view: str = "conversation"  # the part of the window last shown
 
     @property
     def ending(self) -> LineEnding:
@@ -73,6 +74,7 @@ _CHECKS: dict[str, Any] = {
     "window_height": lambda v: isinstance(v, int) and MIN_HEIGHT <= v <= 10_000,
     "language": lambda v: v is None or v in LANGUAGES,
     "theme": lambda v: v is None or v in THEMES,
+    "view": lambda v: isinstance(v, str) and v.isidentifier(),
 }
 
 
