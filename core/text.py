@@ -56,3 +56,16 @@ class VisibleText:
 def visible(data: bytes) -> str:
     """The text for a whole message, its line ending dropped: each message is shown on its own line."""
     return VisibleText().feed(strip_line_ending(data), final=True)
+
+
+HEX_WIDTH = 16  # bytes per line of a hex dump
+
+
+def hex_dump(data: bytes, width: int = HEX_WIDTH) -> list[str]:
+    """Lines of offset, hex and ASCII (dots for the rest): `0000  02 53 54 41 54 03  .STAT.`."""
+    lines = []
+    for offset in range(0, len(data), width):
+        chunk = data[offset : offset + width]
+        ascii_text = "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+        lines.append(f"{offset:04x}  {chunk.hex(' '):<{width * 3 - 1}}  {ascii_text}")
+    return lines

@@ -7,13 +7,15 @@ HISTORY_LIMIT = 100
 
 class History:
     def __init__(self, items: list[str] | None = None) -> None:
-        self.items: list[str] = list(items or [])[-HISTORY_LIMIT:]  # oldest first
+        self.items: list[str] = list(dict.fromkeys(reversed(items or [])))[::-1][-HISTORY_LIMIT:]  # oldest first
         self._cursor = len(self.items)  # len(items): the line being typed
         self._draft = ""
 
     def add(self, text: str) -> None:
-        """Remember a sent message (no repeats in a row) and go back to a new line."""
-        if text and (not self.items or self.items[-1] != text):
+        """Remember a sent message (once: an earlier copy moves up to the newest) and go back to a new line."""
+        if text:
+            if text in self.items:
+                self.items.remove(text)
             self.items.append(text)
             del self.items[:-HISTORY_LIMIT]
         self.reset()

@@ -275,3 +275,11 @@ def test_a_peer_that_speaks_lines_can_split_a_line_over_reads() -> None:
     assert session.receive_data(b"uno\nla ") == b"UNO\nLA "
     assert session.receive_data(b"desconexion\n") == b"DESCONEXION\n"
     assert session.state is SessionState.OPEN
+
+
+def test_a_hex_dump_shows_offsets_hex_and_ascii() -> None:
+    from core.text import hex_dump
+
+    lines = hex_dump(b"\x02STAT\x00\x17\x03" + b"x" * 12)
+    assert lines[0] == "0000  02 53 54 41 54 00 17 03 78 78 78 78 78 78 78 78  .STAT...xxxxxxxx"
+    assert lines[1].startswith("0010  78 78 78 78") and lines[1].endswith("  xxxx")

@@ -13,3 +13,11 @@ def test_history_skips_repeats_and_keeps_the_latest() -> None:
     assert len(history.items) == HISTORY_LIMIT
     assert history.items[-1] == str(HISTORY_LIMIT + 4)
     assert history.newer() is None  # already on the new line
+
+
+def test_history_keeps_no_duplicates_the_repeat_moves_up() -> None:
+    history = History(["a", "b", "a", "c"])  # as an older version saved it
+    assert history.items == ["b", "a", "c"]
+    history.add("b")
+    assert history.items == ["a", "c", "b"]
+    assert history.older("") == "b" and history.older("") == "c"
