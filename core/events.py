@@ -105,6 +105,17 @@ class ReplySent:
 
 
 @dataclass(frozen=True, slots=True)
+class MessagePushed:
+    """The server's user sent this client a message it did not ask for (sizes as in MessageReceived)."""
+
+    client_id: int
+    data: bytes
+    size: int
+    ending: bytes
+    when: Stamp
+
+
+@dataclass(frozen=True, slots=True)
 class ClientDisconnected:
     client_id: int
     reason: DisconnectReason
@@ -121,6 +132,7 @@ class ClientStats:
     bytes_in: int
     bytes_out: int
     last_activity: float
+    pushed: int = 0  # messages the server's user sent this client unasked
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +154,7 @@ class ServerStats:
     refused: int
     changed: tuple[ClientStats, ...]
     when: Stamp
+    pushed: int = 0  # messages the server's user sent unasked, to any client
 
 
 # --- client side -----------------------------------------------------------
@@ -248,7 +261,14 @@ class Disconnected:
 
 
 ServerEvent = (
-    ServerStarted | ServerStopped | ClientConnected | MessageReceived | ReplySent | ClientDisconnected | ServerStats
+    ServerStarted
+    | ServerStopped
+    | ClientConnected
+    | MessageReceived
+    | ReplySent
+    | MessagePushed
+    | ClientDisconnected
+    | ServerStats
 )
 ClientEvent = Connected | MessageSent | DataReceived | DataSummarised | DisconnectAnswered | Disconnected
 Event = ServerEvent | ClientEvent

@@ -36,6 +36,7 @@ from core.events import (
     ClientStats,
     DisconnectReason,
     EventCallback,
+    MessagePushed,
     MessageReceived,
     ReplySent,
     ServerStarted,
@@ -66,12 +67,15 @@ class _Totals:
     messages_out: int = 0
     bytes_in: int = 0
     bytes_out: int = 0
+    pushed: int = 0  # messages the server's user sent unasked
 
-    def add(self, messages_in: int, messages_out: int, bytes_in: int, bytes_out: int) -> None:
-        self.messages_in += messages_in
-        self.messages_out += messages_out
-        self.bytes_in += bytes_in
-        self.bytes_out += bytes_out
+    def add(self, other: _Totals, less: _Totals) -> None:
+        """Add what `other` counts beyond `less` (a connection's counters now, less what was already added)."""
+        self.messages_in += other.messages_in - less.messages_in
+        self.messages_out += other.messages_out - less.messages_out
+        self.bytes_in += other.bytes_in - less.bytes_in
+        self.bytes_out += other.bytes_out - less.bytes_out
+        self.pushed += other.pushed - less.pushed
 
 
 class _Connection(asyncio.BufferedProtocol):
@@ -93,6 +97,7 @@ class _Connection(asyncio.BufferedProtocol):
         self.reason: DisconnectReason | None = None
         self._hold_timer: asyncio.TimerHandle | None = None
         self.refused = False
+        self.pushed = 0
         self.ended_at: Stamp | None = None  # when the end began: our close, or the peer's
         self.folded = _Totals()  # what of this connection's counters the server's running totals already hold
 
@@ -310,6 +315,20 @@ class _ServerCore:
             if conn is not None:
                 conn.close(DisconnectReason.KICKED, abort=True)
 
+    def push(self, client_ids: Iterable[int] | None, data: bytes) -> None:
+        """Send `data` unasked to these clients (every one if None); each gets MessagePushed, then the bytes."""
+        ids = list(self._connections) if client_ids is None else list(client_ids)
+        ending = line_ending(data)
+        for client_id in ids:
+            conn = self._connections.get(client_id)
+            if conn is None or conn.transport is None or conn.transport.is_closing():
+                continue
+            self._emit(MessagePushed(client_id, data[:DISPLAY_BYTES], len(data), ending, Stamp.now()))
+            conn.transport.write(data)
+            conn.bytes_out += len(data)
+            conn.pushed += 1
+            self.touched(conn)
+
     # -- periodic work -------------------------------------------------------------
 
     async def _tick_stats(self) -> None:
@@ -323,14 +342,10 @@ class _ServerCore:
         now_loop, when = self.loop.time(), Stamp.now()
         totals, changed = self._totals, []
         for conn in self._changed:
-            s, folded = conn.session, conn.folded
-            totals.add(
-                s.messages_in - folded.messages_in,
-                s.messages_out - folded.messages_out,
-                conn.bytes_in - folded.bytes_in,
-                conn.bytes_out - folded.bytes_out,
-            )
-            conn.folded = _Totals(s.messages_in, s.messages_out, conn.bytes_in, conn.bytes_out)
+            s = conn.session
+            now = _Totals(s.messages_in, s.messages_out, conn.bytes_in, conn.bytes_out, conn.pushed)
+            totals.add(now, conn.folded)
+            conn.folded = now
             changed.append(
                 ClientStats(
                     conn.client_id,
@@ -339,6 +354,7 @@ class _ServerCore:
                     conn.bytes_in,
                     conn.bytes_out,
                     when.wall - (now_loop - conn.last_activity),
+                    conn.pushed,
                 )
             )
         self._changed.clear()
@@ -352,6 +368,7 @@ class _ServerCore:
                 bytes_out=totals.bytes_out,
                 summarised_messages=self.summarised,
                 refused=self.refused,
+                pushed=totals.pushed,
                 changed=tuple(changed),
                 when=when,
             )
@@ -435,6 +452,10 @@ class UppercaseServer:
 
     def disconnect_all(self) -> None:
         self._on_loop(lambda core: core.disconnect(None))
+
+    def push(self, client_ids: list[int] | None, data: bytes) -> None:
+        """Send `data` unasked to these clients (all of them if None): MessagePushed follows for each."""
+        self._on_loop(lambda core: core.push(client_ids, data))
 
     def request_stop(self) -> None:
         """Begin closing every connection and the listening socket; returns at once. Safe to call twice."""

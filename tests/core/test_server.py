@@ -14,6 +14,7 @@ from core.events import (
     ClientConnected,
     ClientDisconnected,
     DisconnectReason,
+    MessagePushed,
     MessageReceived,
     ReplySent,
     ServerStarted,
@@ -321,3 +322,32 @@ def test_stop_twice_is_harmless(server: RunningServer) -> None:
 def test_start_twice_is_a_local_error(server: RunningServer) -> None:
     with pytest.raises(LocalProtocolError):
         server.server.start()
+
+
+def test_the_server_can_push_to_one_client_or_to_all(server: RunningServer) -> None:
+    socks = [connect_raw(server.address) for _ in range(3)]
+    server.events.wait_for(ClientConnected, WAIT, lambda e: e.client_id == 3)
+    server.server.push([2], b"\x02STAT\x03")
+    assert recv_exactly(socks[1], 6) == b"\x02STAT\x03"
+    server.server.push(None, b"aviso\n")
+    for sock in socks:
+        assert recv_until_line(sock) == b"aviso\n"
+    pushed = server.events.of_type(MessagePushed)
+    assert [(e.client_id, e.data) for e in pushed] == [
+        (2, b"\x02STAT\x03"),
+        (1, b"aviso\n"),
+        (2, b"aviso\n"),
+        (3, b"aviso\n"),
+    ]
+    stats = server.events.wait_for(ServerStats, WAIT, lambda e: e.pushed == 4)
+    assert stats.bytes_out == 6 + 3 * 6 and stats.messages_out == 0  # pushes are not replies
+    assert {c.client_id: c.pushed for c in stats.changed} == {1: 1, 2: 2, 3: 1}
+
+
+def recv_until_line(sock: socket.socket) -> bytes:
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = sock.recv(64)
+        assert chunk
+        data += chunk
+    return data
