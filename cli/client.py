@@ -49,6 +49,7 @@ from core.events import (
     Event,
     MessageSent,
 )
+from core.input_modes import InputError, InputMode, parse
 from core.text import VisibleText, ending_name, visible
 from words import Translator
 
@@ -69,6 +70,12 @@ def register(sub: Any) -> None:
         p.add_argument("--host", default=DEFAULT_HOST)
         p.add_argument("--port", type=port, default=DEFAULT_PORT)
         p.add_argument("--ending", choices=list(ENDINGS), default="lf", help="line ending added to each message")
+        p.add_argument(
+            "--input",
+            choices=[mode.value for mode in InputMode],
+            default=InputMode.TEXT.value,
+            help="how messages are written: text as typed, text with escapes (\\r \\n \\xNN ...), or hex",
+        )
         p.add_argument("--timeout", type=positive_seconds, default=DEFAULT_CONNECT_TIMEOUT, help="connect timeout, s")
         add_language(p)
         if name == "send":
@@ -88,13 +95,18 @@ def register(sub: Any) -> None:
 
 
 def run_send(args: argparse.Namespace) -> int:
-    messages = [argument_bytes(text) for text in args.texts]
-    target = Target(args.host, args.port, ENDINGS[args.ending], args.timeout)
-    return send(target, messages, translator(args), args.reply_timeout)
+    tr, mode = translator(args), InputMode(args.input)
+    try:
+        messages = [argument_bytes(text) if mode is InputMode.TEXT else parse(text, mode) for text in args.texts]
+    except InputError as exc:
+        print(tr("cli.error", error=tr.input_error(exc)), file=sys.stderr)
+        return 2
+    target = Target(args.host, args.port, ENDINGS[args.ending], args.timeout, mode)
+    return send(target, messages, tr, args.reply_timeout)
 
 
 def run_connect(args: argparse.Namespace) -> int:
-    target = Target(args.host, args.port, ENDINGS[args.ending], args.timeout)
+    target = Target(args.host, args.port, ENDINGS[args.ending], args.timeout, InputMode(args.input))
     return connect(target, translator(args), reply_wait=args.reply_wait)
 
 
@@ -104,6 +116,7 @@ class Target:
     port: int
     ending: LineEnding
     timeout: float
+    mode: InputMode = InputMode.TEXT  # how typed lines are written
 
 
 @dataclass
@@ -418,7 +431,12 @@ def _converse(
             return _end(client, session, target)
         assert isinstance(item, bytes)
         try:
-            client.send(_without_typed_newline(item), target.ending)
+            data = _typed(_without_typed_newline(item), target.mode)
+        except InputError as exc:  # nothing goes out: the user fixes it and types again
+            output.notice(tr("cli.error", error=tr.input_error(exc)))
+            continue
+        try:
+            client.send(data, target.ending)
         except LocalProtocolError:
             break  # the session ended meanwhile: the printer said so
         sent += 1
@@ -448,6 +466,13 @@ def _start_reader(stdin: BinaryIO, inputs: queue.SimpleQueue[object]) -> None:
         inputs.put(_EOF)
 
     threading.Thread(target=read, name="connect-stdin", daemon=True).start()
+
+
+def _typed(line: bytes, mode: InputMode) -> bytes:
+    """The bytes a typed line stands for: itself as text, or what its escapes or hex digits say."""
+    if mode is InputMode.TEXT:
+        return line
+    return parse(line.decode("utf-8", "surrogateescape"), mode)
 
 
 def _without_typed_newline(line: bytes) -> bytes:

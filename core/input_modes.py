@@ -32,10 +32,20 @@ class InputError(MayusError):
     """
 
     def __init__(self, problem: str, position: int, detail: str = "") -> None:
+        assert problem in PROBLEMS, problem
         super().__init__(f"{problem} at {position}: {detail}")
         self.problem, self.position, self.detail = problem, position, detail
 
 
+# Every `InputError.problem`, named once (the words say each one).
+PROBLEMS = (
+    "escape_unknown",
+    "escape_unfinished",
+    "escape_bad_byte",
+    "escape_bad_character",
+    "hex_not_a_digit",
+    "hex_odd",
+)
 _SIMPLE = {"r": b"\r", "n": b"\n", "t": b"\t", "0": b"\0", "\\": b"\\"}
 _HEX_DIGITS = set(string.hexdigits)
 _CODEPOINT = re.compile(r"\{([0-9A-Fa-f]{1,6})\}")

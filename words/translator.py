@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 from core.errors import ErrorInfo
 from core.events import DisconnectReason
+from core.input_modes import InputError
 from words.tables import FALLBACK_LANGUAGE, TABLES
 
 # How digits are grouped and decimals marked in each language (12,345.6 / 12.345,6).
@@ -37,6 +38,10 @@ class Translator:
 
     def reason(self, reason: DisconnectReason) -> str:
         return self(f"reason.{reason.value}")
+
+    def input_error(self, error: InputError) -> str:
+        """What is wrong with a typed message, and where (counting characters from 1)."""
+        return self(f"input.{error.problem}", position=error.position + 1, detail=error.detail)
 
     def count(self, value: int) -> str:
         """A whole number with the language's grouping: 1,234,567 / 1.234.567."""

@@ -272,3 +272,34 @@ def test_bad_option_values_are_one_plain_line_and_exit_2(bad: list[str]) -> None
     done = run_watched(mayus("send", *bad, "hola"))
     assert done.code == 2
     assert "Traceback" not in done.stderr and done.stderr.strip().splitlines()[-1].startswith("mayus send: error:")
+
+
+def test_send_takes_escapes_and_hex(make_peer: Callable[..., StandInServer]) -> None:
+    device = make_peer(DeviceServer)
+    done = run_watched(mayus("send", "--port", port_of(device), "--input", "escapes", "--ending", "none", "PING\\r\\n"))
+    assert done.code == 0 and done.stdout_head == b"OK\r\n", done.stderr
+    done = run_watched(
+        mayus("send", "--port", port_of(device), "--input", "hex", "--ending", "none", "50 49 4e 47 0d 0a")
+    )
+    assert done.code == 0 and done.stdout_head == b"OK\r\n", done.stderr
+
+
+def test_send_refuses_a_bad_escape_plainly_and_sends_nothing(server: RunningServer) -> None:
+    done = run_watched(mayus("send", "--port", port_of(server), "--input", "escapes", "bad \\q"))
+    assert done.code == 2
+    assert "Unknown escape \\q at character 5" in done.stderr and "Traceback" not in done.stderr
+    assert not server.events.of_type(MessageReceived)
+
+
+def test_connect_takes_hex_lines_and_says_what_is_wrong_with_a_bad_one(
+    interactive: Callable[..., Interactive], server: RunningServer
+) -> None:
+    face = interactive("connect", "--input", "hex", "--port", port_of(server))
+    face.expect("connected to")
+    face.type(b"68 6f 6c 61 5")
+    face.expect("every byte is two digits")
+    face.type(b"68 6f 6c 61")
+    assert face.expect("HOLA  (")
+    face.end_input()
+    assert face.wait() == 0
+    assert server.events.of_type(MessageReceived)[0].data == b"hola\n"

@@ -10,6 +10,7 @@ import pytest
 
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
+from core.input_modes import PROBLEMS, InputMode
 from tests.support.launcher import REPO_ROOT as REPO
 from words import Translator, detect_os_language
 from words.tables import AREAS, TABLES, merge
@@ -18,6 +19,8 @@ from words.tables import AREAS, TABLES, merge
 DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "error.": {kind.value for kind in ErrorKind},
     "reason.": {reason.value for reason in DisconnectReason},
+    "input.mode.": {mode.value for mode in InputMode},  # before "input.": the longest prefix first
+    "input.": set(PROBLEMS),
 }
 SOURCES = ("core", "gui", "words", "cli", "main.py")
 
