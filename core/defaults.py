@@ -62,6 +62,11 @@ class LineEnding(enum.Enum):
     def bytes(self) -> bytes:
         return self.value.encode("ascii")
 
+    @classmethod
+    def named_by(cls, ending: builtins.bytes) -> LineEnding:
+        """The ending whose bytes these are (NONE for anything else)."""
+        return next((member for member in cls if member.bytes == ending), cls.NONE)
+
     @property
     def terminator(self) -> builtins.bytes | None:
         """The byte that ends a reply to a message sent with this ending; None: only a quiet gap does."""

@@ -11,6 +11,7 @@ import sys
 import time
 import tkinter
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import customtkinter as ctk
 
 from core.client import ClientState
-from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND
+from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND, LineEnding
 from core.errors import ErrorInfo
 from core.events import (
     ClientConnected,
@@ -37,20 +38,26 @@ from core.events import (
     ServerStats,
     ServerStopped,
 )
+from core.input_modes import InputError, best_mode, render
 from core.text import ending_name
+from core.version import app_version
 from gui import icon, theme
 from gui.ctk_private import destroy_ctk_window
 from gui.event_pump import EventPump
 from gui.fonts import Fonts
 from gui.network import Network, NetworkPort
-from gui.panels.client_panel import ClientPanel
+from gui.panels.client_panel import ClientPanel, ConnectionState, join_target
 from gui.panels.clients_table import ClientsTable
 from gui.panels.header import Header
+from gui.panels.help_window import HelpWindow
 from gui.panels.log_panel import LogPanel
+from gui.panels.saved_window import SavedWindow
 from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel
 from gui.panels.widgets import parse_port
-from gui.parts.log_model import Direction, LogEntry, Side
+from gui.parts.backoff import Backoff
+from gui.parts.log_model import Direction, LogEntry, SaveContext, Side
 from gui.parts.rate import RateMeter
+from gui.parts.saved_messages import SavedMessage
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
 from words import Translator, detect_os_language
 
@@ -58,6 +65,8 @@ WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notice are refreshed
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
+SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
+USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})  # no reconnect after these
 
 
 class App(ctk.CTk):  # type: ignore[misc]
@@ -92,8 +101,15 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._summarised_seen = 0
         self._summarised_noted_at = 0.0
         self._save_failed = False
+        self.saved = settings.saved
+        self._target: tuple[str, int] | None = None  # where the client last connected (or tried to)
+        self._backoff = Backoff()
+        self._reconnect_after: str | None = None
+        self.saved_window: SavedWindow | None = None
+        self.help_window: HelpWindow | None = None
 
         self._build()
+        self._bind_keys()
         self.title(self.tr("app.title"))
         icon.apply_icon(self)
         self.geometry(f"{settings.window_width}x{settings.window_height}")
@@ -140,12 +156,17 @@ class App(ctk.CTk):  # type: ignore[misc]
             host=s.client_host,
             port=s.client_port,
             ending=s.ending,
+            mode=s.mode,
             history=s.history,
+            recent=s.recent_targets,
             on_connect=self.connect,
             on_disconnect=self.disconnect,
             on_send=self.send,
+            on_saved=self.open_saved,
         )
-        self.log = LogPanel(conversation, tr, fonts)
+        self.log = LogPanel(
+            conversation, tr, fonts, context=self._save_context, on_save_as_message=self.save_entry_as_message
+        )
 
         conversation.columnconfigure(0, weight=1, uniform="columns")
         conversation.columnconfigure(1, weight=1, uniform="columns")
@@ -192,23 +213,127 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def connect(self, host: str, port: int) -> None:
         """Connect to host:port; nothing of an earlier session (its last reply, its waits) stays on show."""
+        self._cancel_reconnect()
+        self._target = (host, port)
         self._last_reply = None
         self.client_panel.clear_reply()
         self.client_panel.show_connecting(host, port)
         self.network.connect(host, port)
 
     def disconnect(self) -> None:
+        self._cancel_reconnect()
         self.client_panel.show_disconnecting()
         self.network.disconnect(self.client_panel.ending)
 
-    def send(self, text: str) -> bool:
-        """Send exactly what was typed (DESCONEXION too) plus the line ending; False, said plainly, if it cannot go."""
-        if self.network.client_state is not ClientState.CONNECTED or not self.network.send(
-            text.encode("utf-8"), self.client_panel.ending
-        ):
+    def send(self, data: bytes, ending: LineEnding) -> bool:
+        """Send exactly these bytes (DESCONEXION too) plus the line ending; False, said plainly, if they cannot go."""
+        if self.network.client_state is not ClientState.CONNECTED or not self.network.send(data, ending):
             self.client_panel.show_problem("client.not_connected")
             return False
         return True
+
+    def send_saved(self, message: SavedMessage) -> None:
+        """Send a saved message in its own mode and with its own ending (a click, or Ctrl+1…9)."""
+        try:
+            data = message.data()
+        except InputError as exc:
+            problem = exc
+            self.client_panel.status.show(lambda: self.tr.input_error(problem), theme.ERROR)
+            return
+        self.send(data, message.line_ending)
+
+    def send_saved_number(self, number: int) -> None:
+        if 1 <= number <= len(self.saved.items):
+            self.send_saved(self.saved.items[number - 1])
+
+    def open_saved(self) -> None:
+        """The saved messages' window (one at a time: a second call brings it forward)."""
+        if self.saved_window is not None and self.saved_window.winfo_exists():
+            self.saved_window.lift()
+            self.saved_window.focus_force()
+            return
+        panel = self.client_panel
+
+        def current() -> SavedMessage:
+            name = panel.message.strip()[:SAVED_NAME_CHARS] or self.tr("saved.title")
+            return SavedMessage(name, panel.message, panel.mode.value, panel.ending.name)
+
+        self.saved_window = SavedWindow(
+            self,
+            self.tr,
+            self.fonts,
+            saved=self.saved,
+            theme_name=str(self.settings.theme),
+            current=current,
+            on_send=self.send_saved,
+            on_change=self.save_settings,
+        )
+
+    def save_entry_as_message(self, entry: LogEntry) -> None:
+        """A line of the conversation becomes a saved message: its bytes in the plainest mode that carries them."""
+        mode = best_mode(entry.data)
+        name = entry.shown_text.strip()[:SAVED_NAME_CHARS] or self.tr("log.empty")
+        ending = {b"\r\n": LineEnding.CRLF, b"\n": LineEnding.LF, b"\r": LineEnding.CR}.get(
+            entry.ending, LineEnding.NONE
+        )
+        self.saved.add(SavedMessage(name, render(entry.data, mode), mode.value, ending.name))
+        self.save_settings()
+        self.log.add_notice(APP, INFO, self.tr("saved.added_from_log", name=name))
+        if self.saved_window is not None and self.saved_window.winfo_exists():
+            self.saved_window.refresh()
+
+    def open_help(self) -> None:
+        if self.help_window is not None and self.help_window.winfo_exists():
+            self.help_window.lift()
+            return
+        self.help_window = HelpWindow(self, self.tr, self.fonts)
+
+    def _bind_keys(self) -> None:
+        """The window's shortcuts (listed once, with their words, in gui/panels/help_window.py)."""
+        keys: dict[str, Callable[[], object]] = {
+            "<F1>": self.open_help,
+            "<F5>": self.server_panel.start_stop.invoke,
+            "<F6>": self.client_panel.connect_button.invoke,
+            "<Control-f>": self.log.focus_search,
+            "<Control-l>": self.log.clear,
+            "<Control-s>": self.log.ask_save,
+        }
+        for number in range(1, 10):
+            keys[f"<Control-Key-{number}>"] = lambda n=number: self.send_saved_number(n)  # type: ignore[misc]
+        for sequence, action in keys.items():
+            self.bind(sequence, lambda _event, act=action: (act() and None) or "break")
+
+    def _save_context(self) -> SaveContext:
+        server = self.network.server_address
+        target = self._target
+        return SaveContext(
+            app_version=app_version(),
+            saved_at=time.time(),
+            server=join_target(*server) if server else "",
+            client=join_target(*target) if target else "",
+        )
+
+    def _cancel_reconnect(self) -> None:
+        if self._reconnect_after is not None:
+            self.after_cancel(self._reconnect_after)
+            self._reconnect_after = None
+
+    def _maybe_reconnect(self, reason: DisconnectReason) -> None:
+        """After a drop (not a disconnect the user asked for), try again if asked to, waiting longer each time."""
+        seconds = self.client_panel.reconnect_seconds
+        if seconds is None or self._target is None or reason in USER_ENDED:
+            self._backoff.reset()
+            return
+        wait = self._backoff.next_wait(seconds)
+        self.client_panel.show_reconnecting(wait, self._backoff.attempt)
+        host, port = self._target
+
+        def again() -> None:
+            self._reconnect_after = None
+            if self.client_panel.state is ConnectionState.IDLE:
+                self.connect(host, port)
+
+        self._reconnect_after = self.after(int(wait * 1000), again)
 
     def set_language(self, code: str) -> None:
         self.tr.set_language(code)
@@ -312,6 +437,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         )
         if piece.reply_to is not None:
             self._last_reply = (entry, piece.rtt)
+            if piece.complete:
+                self.client_panel.note_answered()
         self.client_panel.show_waiting(piece.waiting, piece.waiting_since)
 
     def _server_life(self, event: ClientConnected | ClientDisconnected | ServerStarted | ServerStopped) -> None:
@@ -344,8 +471,10 @@ class App(ctk.CTk):  # type: ignore[misc]
             case Connected(host=host, port=port, local_port=local_port, when=when):
                 self._session += 1
                 self._last_reply = None
+                self._backoff.reset()
                 panel.clear_reply()
                 panel.show_connected(host, port, local_port)
+                panel.add_recent(host, port)
                 log.add_notice(
                     CLIENT, INFO, tr("log.connected", host=host, port=port, local_port=local_port), when=when
                 )
@@ -354,6 +483,7 @@ class App(ctk.CTk):  # type: ignore[misc]
                 panel.show_closed(reason, error)
                 panel.show_waiting(0, None)
                 self._log_closed(reason, error, event.when)
+                self._maybe_reconnect(reason)
             case DisconnectAnswered(ending=ending, polite=polite, when=when):
                 if ending and not polite:
                     text = tr("session.word_answered_ending", ending=ending_name(ending))
@@ -397,7 +527,10 @@ class App(ctk.CTk):  # type: ignore[misc]
         s.client_host = self.client_panel.host or s.client_host
         s.client_port = parse_port(self.client_panel.port_text, 1) or s.client_port
         s.line_ending = self.client_panel.ending.name
+        s.input_mode = self.client_panel.mode.value
         s.history = list(self.client_panel.history.items)
+        s.recent_targets = list(self.client_panel.recent)
+        s.saved_messages = self.saved.as_settings()
         if self.winfo_ismapped():
             size = str(self.geometry()).split("+")[0]
             width, height = (int(n) for n in size.split("x"))

@@ -21,6 +21,8 @@ OK: Colour = ("#1B6E20", "#7EE787")
 PANEL: Colour = ("gray86", "gray17")
 PANEL_INSET: Colour = ("#F9F9FA", "#1D1E1E")  # a box inside a panel, like the entries
 
+MATCH_BACKGROUND: Colour = ("#FFE58A", "#5C4A00")  # a search match in the conversation
+
 # Conversation log colours per tag (see LogEntry.tag).
 LOG_COLOURS: dict[str, Colour] = {
     "client_out": ("#1558B0", "#79B8FF"),  # what the client sent
@@ -31,6 +33,8 @@ LOG_COLOURS: dict[str, Colour] = {
     "error": ERROR,
     "head": ("gray45", "gray58"),  # time, side and arrow columns
     "rtt": ("gray45", "gray58"),
+    "mark": ("gray55", "gray48"),  # a line ending's mark and the size: dim
+    "hex": ("gray30", "gray70"),
 }
 
 _TREE = {

@@ -3,6 +3,56 @@
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    "help.title": "Mayus: keys and legend",
+    "help.close": "Close",
+    "help.keys": "Keys",
+    "help.key.send": "send the message in the box",
+    "help.key.server": "start or stop the server",
+    "help.key.client": "connect or disconnect the client",
+    "help.key.search": "search the conversation",
+    "help.key.clear": "clear the conversation",
+    "help.key.save": "save the conversation",
+    "help.key.saved": "send saved message 1 … 9",
+    "help.key.history": "earlier messages · clear the box",
+    "help.key.tab": "move between every control; Space or Enter presses the one with the ring",
+    "help.key.help": "this help",
+    "help.legend": "The conversation",
+    "help.legend_text": "Each line: the time (to the millisecond), the side (SERVER or CLIENT), an arrow, the "
+    "client's number on the server side, then what crossed the wire.\n"
+    "  ←  arrived on that side      →  left from that side      ·  something happened      !  an error\n"
+    "Colours: blue, what the client sent; green, what it received; purple, what the server received; orange, "
+    "what the server answered or pushed.\n"
+    "After the text, dim: the line ending and the size in bytes. ␊ is LF (a new line, \\n), ␍␊ is CRLF "
+    "(\\r\\n, as Windows and many devices end lines), ␍ is CR alone (\\r, modems and instruments); no "
+    "mark means the bytes ended with no line ending at all. ␠ is a space at either end of a message; (empty) is a "
+    "message with no text.\n"
+    "Bytes that are not text show as escapes: \\x02 is the byte 02, \\0 a NUL, \\r and \\n a CR and a "
+    "LF inside a message. A backslash that was really sent shows doubled (\\\\), so typed text never looks "
+    "like a control byte.\n"
+    "(12.3 ms) is the round trip: from sending a message to the last byte of its reply. (unsolicited) marks bytes "
+    "that came while no message was waiting: a greeting, a push, a late reply. … N more bytes: the log keeps the "
+    "first 512 bytes of each line; every byte is counted.\n"
+    "Double-click a line (or right-click it) to see its bytes in hex; the Hex switch shows every line so.",
+    "saved.title": "Saved messages",
+    "saved.add": "Add the message in the box",
+    "saved.import": "Import…",
+    "saved.export": "Export…",
+    "saved.col.key": "Keys",
+    "saved.col.name": "Name",
+    "saved.col.text": "Message",
+    "saved.col.mode": "Input",
+    "saved.col.ending": "Ending",
+    "saved.name": "Name",
+    "saved.text": "Message",
+    "saved.send": "Send",
+    "saved.update": "Keep edits",
+    "saved.delete": "Delete",
+    "saved.name_empty": "A saved message needs a name.",
+    "saved.imported": "{count} messages imported.",
+    "saved.import_failed": "Not imported: {detail}",
+    "saved.exported": "Exported to {path}",
+    "saved.export_failed": "Not exported: {detail}",
+    "saved.added_from_log": "Saved as a message: {name}",
     "app.title": "Mayus: uppercase TCP server and client",
     "header.subtitle": "TCP test bench: the server answers every message in uppercase",
     "header.language": "Language",
@@ -54,7 +104,19 @@ EN: dict[str, str] = {
     "client.host_empty": "Type a host name or an IP address.",
     "client.not_connected": "Not connected. Connect to a server first.",
     "client.message": "Message",
-    "client.message_hint": "Enter sends · ↑/↓ history · Esc clears",
+    "client.message_hint": "Enter sends · ↑/↓ history · Esc clears · F1 keys and legend",
+    "client.input": "Input",
+    "client.repeat": "Repeat every",
+    "client.repeat_times": "ms ×",
+    "client.repeat_start": "Repeat",
+    "client.repeat_stop": "Stop",
+    "client.repeat_progress": "Repeating: {sent} sent · {answered} answered",
+    "client.repeat_done": "Repeat over: {sent} sent · {answered} answered",
+    "client.repeat_invalid": "Repeat every 1 to 3,600,000 ms, from 1 to 10,000,000 times (empty: until stopped).",
+    "client.saved": "Saved messages…",
+    "client.reconnect": "Reconnect every",
+    "client.reconnect_unit": "s if the connection drops (up to 30 s between tries)",
+    "client.status.reconnecting": "Reconnecting in {seconds} s (attempt {attempt})…",
     "client.send": "Send",
     "client.line_ending": "Line ending",
     "ending.none": "None",
@@ -86,12 +148,81 @@ EN: dict[str, str] = {
     "log.save_title": "Save the conversation",
     "log.filetype_text": "Text",
     "log.filetype_csv": "CSV (spreadsheet)",
+    "log.file.name": "mayus-conversation-{stamp}",
+    "log.file.saved": "Mayus {version}: conversation saved {date}",
+    "log.file.server": "server listening on {target}",
+    "log.file.client": "client connected to {target}",
+    "log.empty": "(empty)",
+    "log.search": "Search (Ctrl+F)",
+    "log.regex": "Regex",
+    "log.hex": "Hex",
+    "log.filter.all": "All",
+    "log.filter.server": "Server",
+    "log.filter.client": "Client",
+    "log.filter.in": "In",
+    "log.filter.out": "Out",
+    "log.matches": "{count} matching lines",
+    "log.filtered": "Filtered: some lines are hidden",
+    "log.bad_regex": "Not a regular expression: {detail}",
+    "log.menu.save_message": "Save as a message",
+    "log.menu.hex": "Hex on/off for this line",
     "notice.settings_unreadable": "The settings file could not be read ({detail}); the defaults are in use.",
     "notice.settings_not_saved": "The settings could not be saved: {detail}",
     "notice.internal_error": "Internal error ({detail}). The details were written to the terminal.",
 }
 
 ES: dict[str, str] = {
+    "help.title": "Mayus: teclas y leyenda",
+    "help.close": "Cerrar",
+    "help.keys": "Teclas",
+    "help.key.send": "enviar el mensaje del cuadro",
+    "help.key.server": "iniciar o detener el servidor",
+    "help.key.client": "conectar o desconectar el cliente",
+    "help.key.search": "buscar en la conversación",
+    "help.key.clear": "borrar la conversación",
+    "help.key.save": "guardar la conversación",
+    "help.key.saved": "enviar el mensaje guardado 1 … 9",
+    "help.key.history": "mensajes anteriores · vaciar el cuadro",
+    "help.key.tab": "pasar por todos los controles; Espacio o Intro pulsa el que tiene el marco",
+    "help.key.help": "esta ayuda",
+    "help.legend": "La conversación",
+    "help.legend_text": "Cada línea: la hora (al milisegundo), el lado (SERVIDOR o CLIENTE), una flecha, el número "
+    "del cliente en el lado del servidor y lo que pasó por la red.\n"
+    "  ←  llegó a ese lado      →  salió de ese lado      ·  ocurrió algo      !  un error\n"
+    "Colores: azul, lo que envió el cliente; verde, lo que recibió; morado, lo que recibió el servidor; naranja, "
+    "lo que el servidor respondió o envió por su cuenta.\n"
+    "Tras el texto, en gris: el fin de línea y el tamaño en bytes. ␊ es LF (salto de línea, \\n), ␍␊ es CRLF "
+    "(\\r\\n, como terminan las líneas Windows y muchos aparatos), ␍ es CR solo (\\r, módems e "
+    "instrumentos); sin marca, los bytes terminaron sin fin de línea. ␠ es un espacio al principio o al final de "
+    "un mensaje; (vacío) es un mensaje sin texto.\n"
+    "Los bytes que no son texto se ven como escapes: \\x02 es el byte 02, \\0 un NUL, \\r y \\n un CR y "
+    "un LF dentro de un mensaje. Una barra invertida enviada de verdad se ve doble (\\\\), así el texto "
+    "escrito nunca parece un byte de control.\n"
+    "(12,3 ms) es la ida y vuelta: del envío de un mensaje al último byte de su respuesta. (sin pedir) marca bytes "
+    "que llegaron sin que ningún mensaje esperase: un saludo, un envío del servidor, una respuesta tardía. "
+    "… N bytes más: el registro guarda los primeros 512 bytes de cada línea; se cuentan todos.\n"
+    "Haz doble clic en una línea (o clic derecho) para ver sus bytes en hex; el interruptor Hex los muestra así "
+    "en todas.",
+    "saved.title": "Mensajes guardados",
+    "saved.add": "Añadir el mensaje del cuadro",
+    "saved.import": "Importar…",
+    "saved.export": "Exportar…",
+    "saved.col.key": "Teclas",
+    "saved.col.name": "Nombre",
+    "saved.col.text": "Mensaje",
+    "saved.col.mode": "Entrada",
+    "saved.col.ending": "Fin",
+    "saved.name": "Nombre",
+    "saved.text": "Mensaje",
+    "saved.send": "Enviar",
+    "saved.update": "Guardar cambios",
+    "saved.delete": "Borrar",
+    "saved.name_empty": "Un mensaje guardado necesita un nombre.",
+    "saved.imported": "{count} mensajes importados.",
+    "saved.import_failed": "No se importó: {detail}",
+    "saved.exported": "Exportado a {path}",
+    "saved.export_failed": "No se exportó: {detail}",
+    "saved.added_from_log": "Guardado como mensaje: {name}",
     "app.title": "Mayus: servidor y cliente TCP en mayúsculas",
     "header.subtitle": "Banco de pruebas TCP: el servidor responde cada mensaje en mayúsculas",
     "header.language": "Idioma",
@@ -143,7 +274,19 @@ ES: dict[str, str] = {
     "client.host_empty": "Escribe un nombre de host o una dirección IP.",
     "client.not_connected": "Sin conexión. Conéctate primero a un servidor.",
     "client.message": "Mensaje",
-    "client.message_hint": "Intro envía · ↑/↓ historial · Esc borra",
+    "client.message_hint": "Intro envía · ↑/↓ historial · Esc borra · F1 teclas y leyenda",
+    "client.input": "Entrada",
+    "client.repeat": "Repetir cada",
+    "client.repeat_times": "ms ×",
+    "client.repeat_start": "Repetir",
+    "client.repeat_stop": "Parar",
+    "client.repeat_progress": "Repitiendo: {sent} enviados · {answered} respondidos",
+    "client.repeat_done": "Repetición terminada: {sent} enviados · {answered} respondidos",
+    "client.repeat_invalid": "Repite cada 1 a 3.600.000 ms, de 1 a 10.000.000 veces (vacío: hasta parar).",
+    "client.saved": "Mensajes guardados…",
+    "client.reconnect": "Reconectar cada",
+    "client.reconnect_unit": "s si se corta la conexión (hasta 30 s entre intentos)",
+    "client.status.reconnecting": "Reconectando en {seconds} s (intento {attempt})…",
     "client.send": "Enviar",
     "client.line_ending": "Fin de línea",
     "ending.none": "Ninguno",
@@ -176,6 +319,24 @@ ES: dict[str, str] = {
     "log.save_title": "Guardar la conversación",
     "log.filetype_text": "Texto",
     "log.filetype_csv": "CSV (hoja de cálculo)",
+    "log.file.name": "mayus-conversacion-{stamp}",
+    "log.file.saved": "Mayus {version}: conversación guardada el {date}",
+    "log.file.server": "servidor escuchando en {target}",
+    "log.file.client": "cliente conectado a {target}",
+    "log.empty": "(vacío)",
+    "log.search": "Buscar (Ctrl+F)",
+    "log.regex": "Regex",
+    "log.hex": "Hex",
+    "log.filter.all": "Todo",
+    "log.filter.server": "Servidor",
+    "log.filter.client": "Cliente",
+    "log.filter.in": "Entra",
+    "log.filter.out": "Sale",
+    "log.matches": "{count} líneas coinciden",
+    "log.filtered": "Filtrado: hay líneas ocultas",
+    "log.bad_regex": "No es una expresión regular: {detail}",
+    "log.menu.save_message": "Guardar como mensaje",
+    "log.menu.hex": "Hex sí/no en esta línea",
     "notice.settings_unreadable": "No se pudo leer el archivo de ajustes ({detail}); se usan los valores "
     "predeterminados.",
     "notice.settings_not_saved": "No se pudieron guardar los ajustes: {detail}",

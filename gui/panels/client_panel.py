@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import customtkinter as ctk
@@ -11,6 +12,7 @@ import customtkinter as ctk
 from core.defaults import LineEnding
 from core.errors import ErrorInfo
 from core.events import DisconnectReason
+from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING, StatusLine, fit_text, fit_wrap, parse_port, replace_entry_text, set_enabled
@@ -18,6 +20,11 @@ from gui.parts.history import History
 from words import Translator
 
 LOWEST_CLIENT_PORT = 1
+RECENT_TARGETS = 10  # host:port pairs offered in the host field
+MIN_REPEAT_MS, MAX_REPEAT_MS = 1, 3_600_000
+MAX_REPEAT_COUNT = 10_000_000
+DEFAULT_RECONNECT_SECONDS = 2
+MAX_RECONNECT_SECONDS = 3600
 REPLY_PADDING = 12
 REPLY_BOX_HEIGHT = 64  # pixels: a caption row and one line of reply, whatever the reply (never reflows)
 REPLY_COLOUR = theme.LOG_COLOURS["client_in"]  # the same colour as replies in the conversation
@@ -41,17 +48,25 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         host: str,
         port: int,
         ending: LineEnding,
+        mode: InputMode,
         history: list[str],
+        recent: list[str],
         on_connect: Callable[[str, int], None],
         on_disconnect: Callable[[], None],
-        on_send: Callable[[str], bool],
+        on_send: Callable[[bytes, LineEnding], bool],
+        on_saved: Callable[[], None],
     ) -> None:
         super().__init__(master)
         self._tr = tr
         self._on_connect, self._on_disconnect, self._on_send = on_connect, on_disconnect, on_send
         self.history = History(history)
+        self.recent = list(recent)
         self.state = ConnectionState.IDLE
         self._ending = ending
+        self._mode = mode
+        self._repeat: _Repeat | None = None
+        self._hint_error: Callable[[], str] | None = None  # what is wrong with the message typed, if anything
+        self._hint_text: Callable[[], str] | None = None  # what the hint line says otherwise (None: the keys)
         self.columnconfigure(1, weight=1)
 
         self.title = ctk.CTkLabel(self, font=fonts.heading, anchor="w")
@@ -62,22 +77,23 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         target = ctk.CTkFrame(self, fg_color="transparent")
         target.grid(row=1, column=1, columnspan=2, sticky="ew", padx=(0, 14), pady=4)
         target.columnconfigure(0, weight=1)
-        self.host_entry = ctk.CTkEntry(target, font=fonts.body)
-        self.host_entry.insert(0, host)
+        # The host field offers the last targets: picking one fills host and port.
+        self.host_entry = ctk.CTkComboBox(target, font=fonts.body, values=self.recent, command=self._recent_picked)
+        self.host_entry.set(host)
         self.host_entry.grid(row=0, column=0, sticky="ew")
         self.port_label = ctk.CTkLabel(target, font=fonts.body)
         self.port_label.grid(row=0, column=1, padx=(10, 6))
-        self.port_entry = ctk.CTkEntry(target, width=80, font=fonts.body)
+        self.port_entry = ctk.CTkEntry(target, width=72, font=fonts.body)
         self.port_entry.insert(0, str(port))
         self.port_entry.grid(row=0, column=2)
-        self.connect_button = ctk.CTkButton(target, width=120, font=fonts.body, command=self._connect_pressed)
+        self.connect_button = ctk.CTkButton(target, width=112, font=fonts.body, command=self._connect_pressed)
         self.connect_button.grid(row=0, column=3, padx=(10, 0))
         for entry in (self.host_entry, self.port_entry):
             entry.bind("<Return>", lambda _e: self.connect_button.invoke())
             entry.bind("<KP_Enter>", lambda _e: self.connect_button.invoke())
 
         self.status = StatusLine(self, fonts.body)
-        self.status.grid(row=2, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 6))
+        self.status.grid(row=2, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 4))
 
         self.message_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
         self.message_label.grid(row=3, column=0, sticky="w", padx=(PADDING, 8), pady=4)
@@ -93,17 +109,51 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
             ("<Escape>", self.clear_message),
         ):
             self.message_entry.bind(key, lambda _e, act=action: act() or "break")
+        self.message_entry.bind("<KeyRelease>", lambda _e: self._check_typed(), add="+")
 
         self.hint = ctk.CTkLabel(self, font=fonts.small, text_color=theme.MUTED, anchor="w", height=16)
         self.hint.grid(row=4, column=1, columnspan=2, sticky="w")
 
-        self.ending_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
-        self.ending_label.grid(row=5, column=0, sticky="w", padx=(PADDING, 8), pady=(6, 4))
-        self.ending_picker = ctk.CTkSegmentedButton(self, font=fonts.body, command=self._ending_picked)
-        self.ending_picker.grid(row=5, column=1, sticky="w", pady=(6, 4))
+        modes = ctk.CTkFrame(self, fg_color="transparent")
+        modes.grid(row=5, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(4, 2))
+        self.mode_label = ctk.CTkLabel(modes, font=fonts.body, anchor="w")
+        self.mode_label.grid(row=0, column=0, sticky="w", padx=(0, 6))
+        self.mode_picker = ctk.CTkSegmentedButton(modes, font=fonts.small, command=self._mode_picked)
+        self.mode_picker.grid(row=0, column=1, sticky="w")
+        self.ending_label = ctk.CTkLabel(modes, font=fonts.body, anchor="w")
+        self.ending_label.grid(row=0, column=2, sticky="w", padx=(14, 6))
+        self.ending_picker = ctk.CTkSegmentedButton(modes, font=fonts.small, command=self._ending_picked)
+        self.ending_picker.grid(row=0, column=3, sticky="w")
+
+        repeat = ctk.CTkFrame(self, fg_color="transparent")
+        repeat.grid(row=6, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=2)
+        repeat.columnconfigure(5, weight=1)
+        self.repeat_label = ctk.CTkLabel(repeat, font=fonts.body, anchor="w")
+        self.repeat_label.grid(row=0, column=0, sticky="w", padx=(0, 6))
+        self.repeat_every = ctk.CTkEntry(repeat, width=64, font=fonts.small)
+        self.repeat_every.insert(0, "1000")
+        self.repeat_every.grid(row=0, column=1)
+        self.repeat_times_label = ctk.CTkLabel(repeat, font=fonts.small, anchor="w")
+        self.repeat_times_label.grid(row=0, column=2, padx=4)
+        self.repeat_count = ctk.CTkEntry(repeat, width=52, font=fonts.small)
+        self.repeat_count.grid(row=0, column=3)
+        self.repeat_button = ctk.CTkButton(repeat, width=78, font=fonts.small, command=self._repeat_pressed)
+        self.repeat_button.grid(row=0, column=4, padx=(6, 0))
+        self.saved_button = ctk.CTkButton(repeat, width=120, font=fonts.small, command=on_saved)
+        self.saved_button.grid(row=0, column=6, sticky="e")
+
+        again = ctk.CTkFrame(self, fg_color="transparent")
+        again.grid(row=7, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=2)
+        self.reconnect_box = ctk.CTkCheckBox(again, font=fonts.body, width=20)
+        self.reconnect_box.grid(row=0, column=0, sticky="w")
+        self.reconnect_every = ctk.CTkEntry(again, width=48, font=fonts.small)
+        self.reconnect_every.insert(0, str(DEFAULT_RECONNECT_SECONDS))
+        self.reconnect_every.grid(row=0, column=1, padx=(6, 4))
+        self.reconnect_unit = ctk.CTkLabel(again, font=fonts.small, text_color=theme.MUTED, anchor="w")
+        self.reconnect_unit.grid(row=0, column=2, sticky="w")
 
         reply = ctk.CTkFrame(self, fg_color=theme.PANEL_INSET, height=REPLY_BOX_HEIGHT)
-        reply.grid(row=6, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(8, 12))
+        reply.grid(row=8, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(6, 12))
         reply.grid_propagate(False)  # a fixed height: a long reply never moves the window under the pointer
         reply.columnconfigure(0, weight=1)
         self.reply_box = reply
@@ -130,6 +180,10 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         return str(self.host_entry.get()).strip()
 
     @property
+    def mode(self) -> InputMode:
+        return self._mode
+
+    @property
     def port_text(self) -> str:
         return str(self.port_entry.get())
 
@@ -142,21 +196,104 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         return str(self.message_entry.get())
 
     def set_target(self, host: str, port: int) -> None:
-        replace_entry_text(self.host_entry, host)
+        self.host_entry.set(host)
         replace_entry_text(self.port_entry, str(port))
+
+    def set_message(self, text: str, mode: InputMode, ending: LineEnding) -> None:
+        """Put a message in the box, as a saved one or a log entry gives it."""
+        replace_entry_text(self.message_entry, text)
+        self.choose_mode(mode)
+        self.choose_ending(ending)
+        self._check_typed()
+
+    def choose_mode(self, mode: InputMode) -> None:
+        self._mode = mode
+        self.mode_picker.set(self._tr(f"input.mode.{mode.value}"))
+        self._check_typed()
+
+    def choose_ending(self, ending: LineEnding) -> None:
+        self._ending = ending
+        self.ending_picker.set(self._ending_name(ending))
+
+    def add_recent(self, host: str, port: int) -> None:
+        """Remember a target that answered: the newest first, each once, RECENT_TARGETS at most."""
+        target = join_target(host, port)
+        self.recent = [target, *(t for t in self.recent if t != target)][:RECENT_TARGETS]
+        self.host_entry.configure(values=self.recent)
 
     def clear_message(self) -> None:
         self.message_entry.delete(0, "end")
         self.history.reset()
+        self._check_typed()
+
+    def typed_data(self) -> bytes | None:
+        """The bytes the message box stands for in its input mode; None (and the reason shown) if it is not valid."""
+        try:
+            data = parse(self.message, self._mode)
+        except InputError as exc:
+            self._show_typed_error(exc)
+            return None
+        self._show_typed_error(None)
+        return data
 
     def send(self) -> None:
         """Send what is typed (Enter or the Send button); kept in the box if it could not go."""
-        text = self.message
-        if not text and self._ending is LineEnding.NONE:
-            return  # nothing at all would go on the wire
-        if self._on_send(text):
-            self.history.add(text)
+        data = self.typed_data()
+        if data is None or (not data and self._ending is LineEnding.NONE):
+            return  # invalid, or nothing at all would go on the wire
+        if self._on_send(data, self._ending):
+            self.history.add(self.message)
             self.message_entry.delete(0, "end")
+
+    # -- repeat and reconnect ---------------------------------------------------------
+
+    @property
+    def repeating(self) -> bool:
+        return self._repeat is not None
+
+    def start_repeat(self) -> bool:
+        """Send the message in the box every N ms, M times (or until stopped); False (and why) if it cannot."""
+        every = _whole(self.repeat_every.get(), MIN_REPEAT_MS, MAX_REPEAT_MS)
+        count_text = str(self.repeat_count.get()).strip()
+        count = _whole(count_text, 1, MAX_REPEAT_COUNT) if count_text else 0
+        data = self.typed_data()
+        if every is None or count is None:
+            self.show_problem("client.repeat_invalid")
+            return False
+        if data is None or self.state is not ConnectionState.CONNECTED:
+            return False
+        self._repeat = _Repeat(data, self._ending, every, count)
+        self.repeat_button.configure(text=self._tr("client.repeat_stop"))
+        self._repeat_tick()
+        return True
+
+    def stop_repeat(self) -> None:
+        repeat, self._repeat = self._repeat, None
+        if repeat is None:
+            return
+        if repeat.after_id is not None:
+            self.after_cancel(repeat.after_id)
+        self.repeat_button.configure(text=self._tr("client.repeat_start"))
+        tr = self._tr
+        self._set_hint(lambda: tr("client.repeat_done", sent=tr.count(repeat.sent), answered=tr.count(repeat.answered)))
+
+    def note_answered(self) -> None:
+        """A reply completed: counted for the repeat under way."""
+        if self._repeat is not None:
+            self._repeat.answered += 1
+            self._show_repeat()
+
+    @property
+    def reconnect_seconds(self) -> float | None:
+        """How long to wait before reconnecting by itself, if the user asked for it (None: do not)."""
+        if not self.reconnect_box.get():
+            return None
+        seconds = _whole(self.reconnect_every.get(), 1, MAX_RECONNECT_SECONDS)
+        return float(seconds) if seconds is not None else None
+
+    def show_reconnecting(self, seconds: float, attempt: int) -> None:
+        tr = self._tr
+        self.status.show(lambda: tr("client.status.reconnecting", seconds=tr.decimal(seconds, 0), attempt=attempt))
 
     # -- states --------------------------------------------------------------------
 
@@ -179,7 +316,8 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.status.show(lambda: self._tr("client.status.disconnecting"), theme.MUTED)
 
     def show_closed(self, reason: DisconnectReason, error: ErrorInfo | None) -> None:
-        """The session ended (or never began): why, in plain words; back to idle."""
+        """The session ended (or never began): why, in plain words; back to idle (a repeat stops)."""
+        self.stop_repeat()
         self._set_state(ConnectionState.IDLE)
         tr = self._tr
 
@@ -231,10 +369,19 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.port_label.configure(text=tr("common.port"))
         self.message_label.configure(text=tr("client.message"))
         self.send_button.configure(text=tr("client.send"))
-        self.hint.configure(text=tr("client.message_hint"))
+        self.mode_label.configure(text=tr("client.input"))
+        self.mode_picker.configure(values=[tr(f"input.mode.{mode.value}") for mode in InputMode])
+        self.mode_picker.set(tr(f"input.mode.{self._mode.value}"))
         self.ending_label.configure(text=tr("client.line_ending"))
         self.ending_picker.configure(values=[self._ending_name(e) for e in _ENDINGS])
         self.ending_picker.set(self._ending_name(self._ending))
+        self.repeat_label.configure(text=tr("client.repeat"))
+        self.repeat_times_label.configure(text=tr("client.repeat_times"))
+        self.repeat_button.configure(text=tr("client.repeat_stop" if self._repeat else "client.repeat_start"))
+        self.saved_button.configure(text=tr("client.saved"))
+        self.reconnect_box.configure(text=tr("client.reconnect"))
+        self.reconnect_unit.configure(text=tr("client.reconnect_unit"))
+        self._refresh_hint()
         self.reply_caption.configure(text=tr("client.last_reply"))
         self._set_state(self.state)
         self._render_reply()
@@ -249,6 +396,69 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         for ending in _ENDINGS:
             if self._ending_name(ending) == label:
                 self._ending = ending
+
+    def _mode_picked(self, label: str) -> None:
+        for mode in InputMode:
+            if self._tr(f"input.mode.{mode.value}") == label:
+                self._mode = mode
+        self._check_typed()
+
+    def _recent_picked(self, chosen: str) -> None:
+        host, port = split_target(chosen)
+        self.host_entry.set(host)
+        if port is not None:
+            replace_entry_text(self.port_entry, str(port))
+
+    def _check_typed(self) -> None:
+        """Say at once, beside the box, what is wrong with an escape or a hex digit (nothing is sent)."""
+        try:
+            parse(self.message, self._mode)
+        except InputError as exc:
+            self._show_typed_error(exc)
+            return
+        self._show_typed_error(None)
+
+    def _show_typed_error(self, error: InputError | None) -> None:
+        self._hint_error = (lambda: self._tr.input_error(error)) if error is not None else None
+        self._refresh_hint()
+
+    def _set_hint(self, render: Callable[[], str]) -> None:
+        self._hint_text = render
+        self._refresh_hint()
+
+    def _refresh_hint(self) -> None:
+        if self._hint_error is not None:
+            self.hint.configure(text=self._hint_error(), text_color=theme.ERROR)
+        else:
+            render = self._hint_text
+            self.hint.configure(text=render() if render else self._tr("client.message_hint"), text_color=theme.MUTED)
+
+    def _repeat_pressed(self) -> None:
+        if self._repeat is not None:
+            self.stop_repeat()
+        else:
+            self.start_repeat()
+
+    def _repeat_tick(self) -> None:
+        repeat = self._repeat
+        if repeat is None:
+            return
+        repeat.after_id = None
+        if self.state is not ConnectionState.CONNECTED or not self._on_send(repeat.data, repeat.ending):
+            self.stop_repeat()
+            return
+        repeat.sent += 1
+        self._show_repeat()
+        if repeat.count and repeat.sent >= repeat.count:
+            self.stop_repeat()
+            return
+        repeat.after_id = self.after(repeat.every_ms, self._repeat_tick)
+
+    def _show_repeat(self) -> None:
+        repeat, tr = self._repeat, self._tr
+        if repeat is not None:
+            sent, answered = repeat.sent, repeat.answered
+            self._set_hint(lambda: tr("client.repeat_progress", sent=tr.count(sent), answered=tr.count(answered)))
 
     def _render_reply(self) -> None:
         if self._reply is None:
@@ -299,3 +509,43 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         text = self.history.newer()
         if text is not None:
             replace_entry_text(self.message_entry, text)
+
+
+@dataclass(slots=True)
+class _Repeat:
+    """A repeat under way: what goes out, how often, how many times (0: until stopped), and the counts."""
+
+    data: bytes
+    ending: LineEnding
+    every_ms: int
+    count: int
+    sent: int = 0
+    answered: int = 0
+    after_id: str | None = None
+
+
+def _whole(text: str, lowest: int, highest: int) -> int | None:
+    """A whole number typed in a field, or None if it is not one from `lowest` to `highest`."""
+    text = str(text).strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if lowest <= value <= highest else None
+
+
+def join_target(host: str, port: int) -> str:
+    """host:port, with an IPv6 address in brackets: [::1]:5000."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def split_target(text: str) -> tuple[str, int | None]:
+    """The host and port of "host:port" or "[v6]:port"; the port is None when there is none."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        host, _, rest = text[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    elif text.count(":") == 1:
+        host, _, port = text.partition(":")
+    else:
+        return text, None
+    return host, int(port) if port.isdigit() and int(port) <= 65535 else None

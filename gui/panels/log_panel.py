@@ -4,64 +4,85 @@ Entries wait REORDER_SECONDS before they are written, then go out sorted by when
 they happened: the server's and the client's threads report through one queue, and
 a client may hear of its own connection a moment after the server does. An open
 entry (bytes still arriving) is written at once after that wait and grows in place
-at a Tk mark at its line's end. Lines are written in one Text insert per release
-(one insert per line would freeze the window under load). Auto-scroll pauses only
-when the user scrolls up, never because lines were added.
+between two Tk marks. Lines are written in one Text insert per release (one insert
+per line would freeze the window under load). Auto-scroll pauses only when the user
+scrolls up, never because lines were added. A search or a filter, or the hex view,
+writes the log again from its model.
 """
 
 from __future__ import annotations
 
 import time
+import tkinter
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from tkinter import filedialog
 from typing import Any
 
 import customtkinter as ctk
+import platformdirs
 
 from core.events import Stamp
 from gui import theme
 from gui.ctk_private import inner_text
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING
-from gui.parts.log_model import HEAD_CHARS, Direction, LogEntry, LogModel, Side
+from gui.parts.log_filter import ALL_DIRECTIONS, ALL_SIDES, BadPattern, LogFilter
+from gui.parts.log_model import HEAD_CHARS, Direction, LogEntry, LogModel, SaveContext, Side
 from words import Translator
 
 NOTICE_MS = 3000  # how long "N lines copied" stays
 # Long enough for the other thread's report of an earlier moment to arrive, short enough to feel live.
 REORDER_SECONDS = 0.05
 RELEASE_MS = 25  # how often held entries are looked at while any wait
+SEARCH_DELAY_MS = 150  # typing in the search box: the log is filtered once the typing pauses
+_SIDE_CHOICES = ("all", "server", "client")
+_DIRECTION_CHOICES = ("all", "in", "out")
+
+
+@dataclass(slots=True)
+class _Shown:
+    """An entry on screen and how many Text lines it takes (more than one with its hex dump)."""
+
+    entry: LogEntry
+    lines: int
 
 
 class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
-    def __init__(self, master: Any, tr: Translator, fonts: Fonts) -> None:
+    def __init__(
+        self,
+        master: Any,
+        tr: Translator,
+        fonts: Fonts,
+        *,
+        context: Callable[[], SaveContext],
+        on_save_as_message: Callable[[LogEntry], None],
+    ) -> None:
         super().__init__(master)
         self._tr = tr
+        self._context, self._on_save_as_message = context, on_save_as_message
         self.model = LogModel()
+        self.filter = LogFilter.make()
+        self.hex_view = False
         self._held: list[LogEntry] = []  # not written yet (see REORDER_SECONDS)
-        self._marks: dict[int, tuple[str, LogEntry]] = {}  # open entries on screen: id -> (Tk mark, entry)
+        self._shown: deque[_Shown] = deque()  # on screen, oldest first
+        self._marks: dict[int, tuple[str, str]] = {}  # open entries on screen: id -> (start mark, end mark)
         self._mark_count = 0
-        self._lines_shown = 0
         self._release_after: str | None = None
+        self._search_after: str | None = None
         self._notice_after: str | None = None
         self.paused = False  # the user scrolled up: new lines do not move the view
-        self.rowconfigure(1, weight=1)
+        self.matches = 0  # entries on screen that match the search
+        self.rowconfigure(2, weight=1)
         self.columnconfigure(0, weight=1)
-
-        bar = ctk.CTkFrame(self, fg_color="transparent")
-        bar.grid(row=0, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(10, 6))
-        bar.columnconfigure(1, weight=1)
-        self.title = ctk.CTkLabel(bar, font=fonts.heading, anchor="w")
-        self.title.grid(row=0, column=0, sticky="w")
-        self.clear_button = ctk.CTkButton(bar, width=84, font=fonts.body, command=self.clear)
-        self.copy_button = ctk.CTkButton(bar, width=84, font=fonts.body, command=self.copy)
-        self.save_button = ctk.CTkButton(bar, width=96, font=fonts.body, command=self.ask_save)
-        for column, button in enumerate((self.clear_button, self.copy_button, self.save_button), start=2):
-            button.grid(row=0, column=column, padx=(6, 0))
+        self._build_bars(fonts)
 
         self.textbox = ctk.CTkTextbox(self, font=fonts.mono, wrap="word", state="disabled", activate_scrollbars=False)
-        self.textbox.grid(row=1, column=0, sticky="nsew", padx=(PADDING, 0))
+        self.textbox.grid(row=2, column=0, sticky="nsew", padx=(PADDING, 0))
         self.scrollbar = ctk.CTkScrollbar(self, command=self._scrollbar_moved)
-        self.scrollbar.grid(row=1, column=1, sticky="ns", padx=(2, 8))
+        self.scrollbar.grid(row=2, column=1, sticky="ns", padx=(2, 8))
         # The plain Tk Text inside: one call per release, tags, marks (see _write()).
         self._text = inner_text(self.textbox)
         self._text.configure(yscrollcommand=self.scrollbar.set)
@@ -70,11 +91,50 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         head_width = fonts.mono.measure("0" * HEAD_CHARS)
         for tag in theme.LOG_COLOURS:
             self._text.tag_configure(tag, lmargin2=head_width)
+        self._text.tag_configure("hex", lmargin1=head_width, lmargin2=head_width)
+        self._text.tag_configure("match", background=theme.pick(theme.MATCH_BACKGROUND, "light"))
+        self._text.tag_raise("match")
         for sequence in ("<MouseWheel>", "<Button-4>", "<Button-5>", "<KeyRelease>"):
             self._text.bind(sequence, self._user_scrolled, add="+")
+        self._text.bind("<Double-Button-1>", self._toggle_entry_hex)
+        self._text.bind("<Button-3>", self._open_menu)
+        self._menu = tkinter.Menu(self, tearoff=False)
+        self._menu_entry: LogEntry | None = None
         self.notice = ctk.CTkLabel(self, text="", font=fonts.small, text_color=theme.WARNING, anchor="w", height=18)
-        self.notice.grid(row=2, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(2, 8))
+        self.notice.grid(row=3, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(2, 8))
         self.retranslate()
+
+    def _build_bars(self, fonts: Fonts) -> None:
+        bar = ctk.CTkFrame(self, fg_color="transparent")
+        bar.grid(row=0, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(10, 4))
+        bar.columnconfigure(1, weight=1)
+        self.title = ctk.CTkLabel(bar, font=fonts.heading, anchor="w")
+        self.title.grid(row=0, column=0, sticky="w")
+        self.clear_button = ctk.CTkButton(bar, width=80, font=fonts.body, command=self.clear)
+        self.copy_button = ctk.CTkButton(bar, width=80, font=fonts.body, command=self.copy)
+        self.save_button = ctk.CTkButton(bar, width=92, font=fonts.body, command=self.ask_save)
+        for column, button in enumerate((self.clear_button, self.copy_button, self.save_button), start=2):
+            button.grid(row=0, column=column, padx=(6, 0))
+
+        find = ctk.CTkFrame(self, fg_color="transparent")
+        find.grid(row=1, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(0, 6))
+        find.columnconfigure(0, weight=1)
+        self.search_entry = ctk.CTkEntry(find, font=fonts.small, height=28)
+        self.search_entry.grid(row=0, column=0, sticky="ew")
+        self.search_entry.bind("<KeyRelease>", lambda _e: self._search_soon())
+        self.search_entry.bind("<Escape>", lambda _e: self.clear_search())
+        self.regex_box = ctk.CTkCheckBox(find, font=fonts.small, width=20, command=self._filter_changed)
+        self.regex_box.grid(row=0, column=1, padx=(6, 0))
+        self.side_picker = ctk.CTkSegmentedButton(find, font=fonts.small, command=lambda _v: self._filter_changed())
+        self.side_picker.grid(row=0, column=2, padx=(6, 0))
+        self.direction_picker = ctk.CTkSegmentedButton(
+            find, font=fonts.small, command=lambda _v: self._filter_changed()
+        )
+        self.direction_picker.grid(row=0, column=3, padx=(6, 0))
+        self.hex_switch = ctk.CTkSwitch(find, font=fonts.small, width=40, command=self._hex_switched)
+        self.hex_switch.grid(row=0, column=4, padx=(8, 0))
+        self.count_label = ctk.CTkLabel(find, text="", font=fonts.small, text_color=theme.MUTED, width=10)
+        self.count_label.grid(row=1, column=0, columnspan=5, sticky="w")
 
     # -- writing -------------------------------------------------------------------
 
@@ -117,14 +177,12 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
                 self.model.open[key] = entry
             self._hold(entry)
         added = entry.add_bytes(data, size)
-        tail = ""
         if complete:
             added += entry.finish(ending, rtt)
-            tail = entry.tail(self._tr)
             self.model.open.pop(key, None)
-        mark = self._marks.get(id(entry))
-        if mark is not None:  # already on screen: grow its line in place
-            self._grow(mark[0], entry, added, tail)
+        marks = self._marks.get(id(entry))
+        if marks is not None:  # already on screen: grow it in place
+            self._grow(marks, entry, added)
         return entry
 
     def flush(self) -> None:
@@ -134,10 +192,52 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
     def clear(self) -> None:
         self._held.clear()
         self.model.clear()
+        self._shown.clear()
         self._marks.clear()
         self._edit(lambda: self._text.delete("1.0", "end"))
-        self._lines_shown = 0
         self._set_paused(False)
+        self._show_count()
+
+    # -- search, filter, hex -------------------------------------------------------
+
+    def search(self, text: str, regex: bool = False) -> None:
+        """Show only the entries whose text matches (case ignored), highlighted and counted."""
+        self.search_entry.delete(0, "end")
+        self.search_entry.insert(0, text)
+        if bool(self.regex_box.get()) != regex:
+            self.regex_box.toggle()  # calls _filter_changed
+        else:
+            self._filter_changed()
+
+    def clear_search(self) -> None:
+        self.search("", regex=bool(self.regex_box.get()))
+
+    def focus_search(self) -> None:
+        self.search_entry.focus_set()
+        self.search_entry.select_range(0, "end")
+
+    def show_sides(self, choice: str) -> None:
+        """Show every side ("all"), or only the "server" or the "client" side."""
+        self.side_picker.set(self._tr(f"log.filter.{choice}"))
+        self._filter_changed()
+
+    def show_directions(self, choice: str) -> None:
+        """Show every direction ("all"), or only what came "in" or went "out" (notices always show)."""
+        self.direction_picker.set(self._tr(f"log.filter.{choice}"))
+        self._filter_changed()
+
+    def set_hex_view(self, on: bool) -> None:
+        if bool(self.hex_switch.get()) != on:
+            self.hex_switch.toggle()  # calls _hex_switched
+
+    def entry_at(self, index: str) -> LogEntry | None:
+        """The entry shown at a Text index ("12.4", "@x,y"), or None."""
+        line = int(str(self._text.index(index)).split(".")[0])
+        for shown in self._shown:
+            if line <= shown.lines:
+                return shown.entry
+            line -= shown.lines
+        return None
 
     # -- reading -------------------------------------------------------------------
 
@@ -150,12 +250,17 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         # Every line ends in "\n" and Tk keeps one more after it: the last line ends 2 chars before "end".
         return str(self._text.get("end-2c linestart", "end-2c"))
 
+    def highlighted(self) -> list[str]:
+        """The texts highlighted as search matches, in order."""
+        ranges = self._text.tag_ranges("match")
+        return [str(self._text.get(ranges[i], ranges[i + 1])) for i in range(0, len(ranges), 2)]
+
     def copy(self) -> int:
         """Copy the selected text, or the whole log if nothing is selected; returns lines copied."""
         self.flush()
         try:
             chosen = str(self._text.get("sel.first", "sel.last"))
-        except Exception:  # TclError: no selection
+        except tkinter.TclError:  # no selection
             chosen = self.model.as_text(self._tr)
         self.clipboard_clear()
         self.clipboard_append(chosen)
@@ -164,10 +269,13 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         return count
 
     def ask_save(self) -> None:
+        """The save dialog, in the user's documents folder, with a name in the UI's language and the time."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
         path = filedialog.asksaveasfilename(
             parent=self,
             title=self._tr("log.save_title"),
-            initialfile="mayus-conversation.txt",
+            initialdir=platformdirs.user_documents_dir(),
+            initialfile=self._tr("log.file.name", stamp=stamp) + ".txt",
             defaultextension=".txt",
             filetypes=[(self._tr("log.filetype_text"), "*.txt"), (self._tr("log.filetype_csv"), "*.csv")],
         )
@@ -175,9 +283,13 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self.save(Path(path))
 
     def save(self, path: Path) -> bool:
-        """Save as CSV if the name ends in .csv, else as text; the outcome is logged."""
+        """Save as CSV if the name ends in .csv, else as text, with a header and full dates; the outcome is logged."""
         self.flush()
-        content = self.model.as_csv() if path.suffix.lower() == ".csv" else self.model.as_text(self._tr)
+        context = self._context()
+        if path.suffix.lower() == ".csv":
+            content = self.model.as_csv(self._tr, context)
+        else:
+            content = self.model.as_text(self._tr, context)
         try:
             path.write_text(content, encoding="utf-8", newline="")
         except OSError as exc:
@@ -194,18 +306,29 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.clear_button.configure(text=tr("log.clear"))
         self.copy_button.configure(text=tr("log.copy"))
         self.save_button.configure(text=tr("log.save"))
+        self.search_entry.configure(placeholder_text=tr("log.search"))
+        self.regex_box.configure(text=tr("log.regex"))
+        self.hex_switch.configure(text=tr("log.hex"))
+        for picker, choices, chosen in (
+            (self.side_picker, _SIDE_CHOICES, self._chosen(self.side_picker, _SIDE_CHOICES)),
+            (self.direction_picker, _DIRECTION_CHOICES, self._chosen(self.direction_picker, _DIRECTION_CHOICES)),
+        ):
+            picker.configure(values=[tr(f"log.filter.{choice}") for choice in choices])
+            picker.set(tr(f"log.filter.{chosen}"))
         self._set_paused(self.paused)
+        self._show_count()
 
     def apply_theme(self, name: str) -> None:
         for tag, colour in theme.LOG_COLOURS.items():
             self._text.tag_configure(tag, foreground=theme.pick(colour, name))
+        self._text.tag_configure("match", background=theme.pick(theme.MATCH_BACKGROUND, name))
 
     def refresh_paused(self) -> None:
         """Called now and then: the pause ends once the user is back at the end."""
         if self.paused and self._at_end():
             self._set_paused(False)
 
-    # -- inside ------------------------------------------------------------------------
+    # -- inside: writing ---------------------------------------------------------------
 
     def _hold(self, entry: LogEntry) -> None:
         self._held.append(entry)
@@ -226,73 +349,199 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             cut = next((i for i, e in enumerate(self._held) if e.mono > horizon), len(self._held))
             due, self._held = self._held[:cut], self._held[cut:]
         if due:
-            self._write(due[-self.model.limit :])
+            due = due[-self.model.limit :]
+            self.model.add(due)
+            self._write(due)
         if self._held and self._release_after is None:
             self._release_after = self.after(RELEASE_MS, self._release)
 
     def _write(self, entries: list[LogEntry]) -> None:
-        """Write entries in one insert, drop the oldest lines past the limit, follow the end unless paused."""
-        self.model.add(entries)
-        text, tr = self._text, self._tr
+        """Append the entries that pass the filter in one insert, drop what the model let go, follow the end."""
+        shown = [entry for entry in entries if self.filter.matches(entry)]
         parts: list[str] = []
-        for entry in entries:
-            parts += [entry.head(), "head", entry.body(), entry.tag]
-            tail = entry.tail(tr)
-            if tail:
-                parts += [tail, "rtt"]
-            parts += ["\n", ""]
+        added: list[_Shown] = []
+        for entry in shown:
+            segments, lines = entry.segments(self._tr, self.hex_view)
+            parts += segments
+            added.append(_Shown(entry, lines))
 
         def write() -> None:
-            text.insert("end", *parts)
-            self._lines_shown += len(entries)
-            excess = self._lines_shown - self.model.limit
-            if excess > 0:
-                text.delete("1.0", f"{excess + 1}.0")
-                self._lines_shown -= excess
-                self._forget_marks_before_top()
-            first_line = self._lines_shown - len(entries) + 1  # the new entries are the last lines
-            for offset, entry in enumerate(entries):
-                line = first_line + offset
-                if not entry.complete and line >= 1:
-                    self._mark_count += 1
-                    name = f"open{self._mark_count}"
-                    text.mark_set(name, f"{line}.end")
-                    self._marks[id(entry)] = (name, entry)
+            end_before = self._line_count()
+            if parts:
+                self._text.insert("end", *parts)
+            self._mark_and_highlight(added, first_line=end_before + 1)
+            self._shown.extend(added)
+            self._drop_gone()
 
         self._edit(write)
+        self.matches += sum(1 for item in added if self.filter.text)
+        self._show_count()
         if not self.paused:
-            text.see("end")
+            self._text.see("end")
 
-    def _grow(self, mark: str, entry: LogEntry, added: str, tail: str) -> None:
-        text = self._text
+    def _rewrite(self) -> None:
+        """Write the whole log again from the model: after a search, a filter or the hex view changed."""
+        self.flush()
+        self._marks.clear()
+        self._shown.clear()
+        self.matches = 0
+
+        def clear() -> None:
+            self._text.delete("1.0", "end")
+            for name in self._text.mark_names():
+                if name.startswith(("open", "start")):
+                    self._text.mark_unset(name)
+
+        self._edit(clear)
+        self._write(self.model.entries())
+
+    def _mark_and_highlight(self, added: list[_Shown], first_line: int) -> None:
+        text, line = self._text, first_line
+        for item in added:
+            entry = item.entry
+            head = len(entry.head())
+            for start, end in self.filter.spans(entry.body()):
+                text.tag_add("match", f"{line}.{head + start}", f"{line}.{head + end}")
+            if not entry.complete:
+                self._mark_count += 1
+                start_mark, end_mark = f"start{self._mark_count}", f"open{self._mark_count}"
+                text.mark_set(start_mark, f"{line}.0")
+                text.mark_gravity(start_mark, "left")
+                text.mark_set(end_mark, f"{line}.{head + len(entry.body())}")
+                self._marks[id(entry)] = (start_mark, end_mark)
+            line += item.lines
+
+    def _drop_gone(self) -> None:
+        """Delete the lines of entries the model no longer keeps (the oldest)."""
+        oldest, lines = self.model.first_seq, 0
+        while self._shown and self._shown[0].entry.seq < oldest:
+            gone = self._shown.popleft()
+            lines += gone.lines
+            marks = self._marks.pop(id(gone.entry), None)
+            if marks is not None:
+                for mark in marks:
+                    self._text.mark_unset(mark)
+        if lines:
+            self._text.delete("1.0", f"{lines + 1}.0")
+
+    def _grow(self, marks: tuple[str, str], entry: LogEntry, added: str) -> None:
+        text, tr = self._text, self._tr
+        start, end = marks
 
         def grow() -> None:
-            if added:
-                text.insert(mark, added, entry.tag)
-            if tail:
-                text.insert(mark, tail, "rtt")
+            if self.hex_view or entry.hex_shown:
+                self._redraw(entry, start, end)
+            else:
+                if added:
+                    text.insert(end, added, entry.tag)
+                if entry.complete:
+                    mark, tail = entry.mark(tr), entry.tail(tr)
+                    if mark:
+                        text.insert(end, mark, "mark")
+                    if tail:
+                        text.insert(end, tail, "rtt")
             if entry.complete:
-                text.mark_unset(mark)
+                text.mark_unset(start)
+                text.mark_unset(end)
                 self._marks.pop(id(entry), None)
 
         self._edit(grow)
         if not self.paused:
             text.see("end")
 
-    def _forget_marks_before_top(self) -> None:
-        """Open entries whose lines were dropped from the top stop being followed on screen."""
-        for key, (mark, entry) in list(self._marks.items()):
-            if self._text.compare(mark, "==", "1.0"):
-                self._text.mark_unset(mark)
-                del self._marks[key]
-                self.model.open = {k: e for k, e in self.model.open.items() if e is not entry}
+    def _redraw(self, entry: LogEntry, start: str, end: str) -> None:
+        """Write one entry again where it stands: its hex rows change as its bytes arrive."""
+        text = self._text
+        item = next((shown for shown in reversed(self._shown) if shown.entry is entry), None)
+        if item is None:
+            return
+        text.delete(start, f"{start} + {item.lines} lines linestart")
+        segments, item.lines = entry.segments(self._tr, self.hex_view)
+        text.insert(start, *segments)
+        if not entry.complete:  # still open: its end mark goes to its text's new end
+            line = str(text.index(start)).split(".")[0]
+            text.mark_set(end, f"{line}.{len(entry.head()) + len(entry.body())}")
 
-    def _edit(self, change: Any) -> None:
+    def _line_count(self) -> int:
+        return int(str(self._text.index("end-1c")).split(".")[0]) - 1
+
+    def _edit(self, change: Callable[[], object]) -> None:
         self._text.configure(state="normal")
         try:
             change()
         finally:
             self._text.configure(state="disabled")
+
+    # -- inside: the user's hand ---------------------------------------------------------
+
+    def _search_soon(self) -> None:
+        if self._search_after is not None:
+            self.after_cancel(self._search_after)
+        self._search_after = self.after(SEARCH_DELAY_MS, self._filter_changed)
+
+    def _filter_changed(self) -> None:
+        self._search_after = None
+        sides = {"all": ALL_SIDES, "server": frozenset({Side.SERVER}), "client": frozenset({Side.CLIENT})}
+        directions = {
+            "all": ALL_DIRECTIONS,
+            "in": frozenset({Direction.IN, Direction.INFO, Direction.ERROR}),
+            "out": frozenset({Direction.OUT, Direction.INFO, Direction.ERROR}),
+        }
+        try:
+            new = LogFilter.make(
+                str(self.search_entry.get()),
+                bool(self.regex_box.get()),
+                sides[self._chosen(self.side_picker, _SIDE_CHOICES)] | {Side.APP},
+                directions[self._chosen(self.direction_picker, _DIRECTION_CHOICES)],
+            )
+        except BadPattern as exc:
+            self.count_label.configure(text=self._tr("log.bad_regex", detail=exc.detail), text_color=theme.ERROR)
+            return
+        if new != self.filter:
+            self.filter = new
+            self._rewrite()
+        else:
+            self._show_count()
+
+    def _hex_switched(self) -> None:
+        self.hex_view = bool(self.hex_switch.get())
+        self._rewrite()
+
+    def _toggle_entry_hex(self, event: Any) -> str:
+        entry = self.entry_at(f"@{event.x},{event.y}")
+        if entry is not None and entry.is_data:
+            entry.hex_shown = not entry.hex_shown
+            self._rewrite()
+        return "break"
+
+    def _open_menu(self, event: Any) -> None:
+        entry = self.entry_at(f"@{event.x},{event.y}")
+        if entry is None or not entry.is_data:
+            return
+        self._menu_entry = entry
+        menu = self._menu
+        menu.delete(0, "end")
+        menu.add_command(label=self._tr("log.menu.save_message"), command=lambda: self._on_save_as_message(entry))
+        menu.add_command(label=self._tr("log.menu.hex"), command=lambda: self._toggle_hex_of(entry))
+        menu.tk_popup(event.x_root, event.y_root)
+
+    def _toggle_hex_of(self, entry: LogEntry) -> None:
+        entry.hex_shown = not entry.hex_shown
+        self._rewrite()
+
+    def _chosen(self, picker: ctk.CTkSegmentedButton, choices: tuple[str, ...]) -> str:
+        shown = picker.get()
+        return next((choice for choice in choices if self._tr(f"log.filter.{choice}") == shown), "all")
+
+    def _show_count(self) -> None:
+        tr = self._tr
+        if self.filter.text:
+            text = tr("log.matches", count=tr.count(self.matches))
+        elif self.filter.active:
+            text = tr("log.filtered")
+        else:
+            text = ""
+        self.count_label.configure(text=text, text_color=theme.MUTED)
 
     def _at_end(self) -> bool:
         return float(self._text.yview()[1]) >= 0.999

@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import enum
 import io
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from core.defaults import DISPLAY_BYTES
-from core.text import VisibleText
+from core.text import VisibleText, hex_dump
 from words import Translator
 from words.formats import clock_ms
 
@@ -51,9 +52,14 @@ CLIENT_WIDTH = 6  # "#12345"
 HEAD_CHARS = 12 + 2 + SIDE_WIDTH + 3 + CLIENT_WIDTH + 1
 
 
+ENDING_MARKS = {b"\r\n": "␍␊", b"\n": "␊", b"\r": "␍", b"": ""}
+EDGE_SPACE = "␠"  # a space at either end of a message, made visible
+_HELD = b" \r\n"  # trailing bytes that wait: a line ending, or spaces at the end of a message
+
+
 @dataclass(eq=False, slots=True)
 class LogEntry:
-    """One line of the log. Data entries (`is_data`) grow while `complete` is False."""
+    """One line of the log (more with its hex dump). Data entries (`is_data`) grow while `complete` is False."""
 
     mono: float  # when it happened (orders the log)
     wall: float  # when it happened (shown)
@@ -71,8 +77,10 @@ class LogEntry:
     continued: bool = False  # more bytes of a message already logged
     complete: bool = True
     shown_text: str = ""  # the visible text of `data` so far
+    hex_shown: bool = False  # this entry's own hex view, switched on by the user
+    seq: int = 0  # its place in the log, given when it is kept
     _decoder: VisibleText = field(default_factory=VisibleText)
-    _held_end: bytes = b""  # trailing CR/LF bytes not shown yet: the line ending, unless more bytes follow
+    _held_end: bytes = b""  # trailing spaces, CR, LF not shown yet (see add_bytes)
 
     @property
     def tag(self) -> str:
@@ -84,28 +92,34 @@ class LogEntry:
     def add_bytes(self, data: bytes, size: int) -> str:
         """Take a piece of this entry's bytes; return the text it adds on screen.
 
-        Trailing CR and LF bytes wait: at the end of the entry they are its line
-        ending (shown apart, not as text); followed by more bytes, they show as escapes.
+        Trailing spaces, CR and LF wait: at the end of the entry the CR and LF are its
+        line ending (shown as a mark) and the spaces are made visible; followed by more
+        bytes, they show as what they are. Spaces at the very start are made visible too.
         """
         room = max(0, DISPLAY_BYTES - len(self.data))
         kept = data[:room]
+        first = not self.data
         self.data += kept
         self.size += size
         combined = self._held_end + kept
-        body = combined.rstrip(b"\r\n")
-        if len(combined) - len(body) > 2:  # more than one ending's worth: the rest is text
-            body = combined[: len(combined) - 2]
+        body = combined.rstrip(_HELD)
         self._held_end = combined[len(body) :]
         text = self._decoder.feed(body)
+        if first and text.startswith(" "):
+            stripped = text.lstrip(" ")
+            text = EDGE_SPACE * (len(text) - len(stripped)) + stripped
         self.shown_text += text
         return text
 
     def finish(self, ending: bytes, rtt: float | None) -> str:
-        """The entry is complete: return the text that ends its line on screen (held bytes that were no ending)."""
+        """The entry is complete: return the text that ends its line on screen (what was held, shown as it is)."""
         self.complete, self.ending, self.rtt = True, ending, rtt
         held, self._held_end = self._held_end, b""
         extra = held[: len(held) - len(ending)] if ending and held.endswith(ending) else held
-        text = self._decoder.feed(extra, final=True)
+        spaces = len(extra) - len(extra.rstrip(b" "))
+        text = self._decoder.feed(extra[: len(extra) - spaces], final=True) + EDGE_SPACE * spaces
+        if not self.shown_text and text.startswith(" "):  # a message of spaces only
+            text = EDGE_SPACE * len(text)
         self.shown_text += text
         return text
 
@@ -118,8 +132,16 @@ class LogEntry:
         """The text after the head: the notice, or the bytes shown so far."""
         return self.shown_text if self.is_data else self.notice
 
+    def mark(self, tr: Translator) -> str:
+        """The dim part after a complete data entry's text: "(empty)" if it is, its line ending's mark right
+        after the text (␊, ␍␊, ␍; none for none), then its size."""
+        if not self.is_data or not self.complete:
+            return ""
+        empty = tr("log.empty") if not self.shown_text else ""
+        return f"{empty}{ENDING_MARKS.get(self.ending, '')}  {tr.count(self.size)} B"
+
     def tail(self, tr: Translator) -> str:
-        """What follows a complete data entry: bytes not shown, unsolicited, round-trip time."""
+        """What follows a complete data entry's mark: bytes not shown, unsolicited, round-trip time."""
         if not self.is_data or not self.complete:
             return ""
         parts = []
@@ -133,7 +155,35 @@ class LogEntry:
         return "  " + "  ".join(parts) if parts else ""
 
     def line(self, tr: Translator) -> str:
-        return f"{self.head()}{self.body()}{self.tail(tr)}"
+        """The entry as one line of text (what a copy or a saved text file holds)."""
+        return f"{self.head()}{self.body()}{self.mark(tr)}{self.tail(tr)}"
+
+    def segments(self, tr: Translator, hex_view: bool) -> tuple[list[str], int]:
+        """Alternating text and tag arguments for one Tk Text insert, and how many lines they take."""
+        parts = [self.head(), "head", self.body(), self.tag]
+        mark = self.mark(tr)
+        if mark:
+            parts += [mark, "mark"]
+        tail = self.tail(tr)
+        if tail:
+            parts += [tail, "rtt"]
+        parts += ["\n", ""]
+        lines = 1
+        if self.is_data and (hex_view or self.hex_shown) and self.data:
+            dump = hex_dump(self.data)
+            parts += ["".join(row + "\n" for row in dump), "hex"]
+            lines += len(dump)
+        return parts, lines
+
+
+@dataclass(frozen=True)
+class SaveContext:
+    """What a saved log says about itself: the app, where it talked to, and when it was saved."""
+
+    app_version: str
+    saved_at: float  # time.time()
+    server: str  # "127.0.0.1:5000", or "" if the server was not running
+    client: str  # the client's target, or "" if it never connected
 
 
 class LogModel:
@@ -142,16 +192,25 @@ class LogModel:
     def __init__(self, limit: int = MAX_LOG_LINES) -> None:
         self.limit = limit
         self._entries: deque[LogEntry] = deque(maxlen=limit)
+        self._next_seq = 1
         self.open: dict[object, LogEntry] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def first_seq(self) -> int:
+        """The `seq` of the oldest entry kept (entries with a smaller one are gone)."""
+        return self._entries[0].seq if self._entries else self._next_seq
+
     def add(self, entries: Iterable[LogEntry]) -> None:
-        self._entries.extend(entries)
+        for entry in entries:
+            entry.seq = self._next_seq
+            self._next_seq += 1
+            self._entries.append(entry)
         if len(self.open) > self.limit:  # an open entry long gone from the log stops being followed
-            oldest = self._entries[0].mono
-            self.open = {key: entry for key, entry in self.open.items() if entry.mono >= oldest}
+            oldest = self.first_seq
+            self.open = {key: entry for key, entry in self.open.items() if entry.seq >= oldest or not entry.seq}
 
     def clear(self) -> None:
         self._entries.clear()
@@ -160,16 +219,54 @@ class LogModel:
     def entries(self) -> list[LogEntry]:
         return list(self._entries)
 
-    def as_text(self, tr: Translator) -> str:
-        return "".join(entry.line(tr) + "\n" for entry in self._entries)
+    def as_text(self, tr: Translator, context: SaveContext | None = None) -> str:
+        """The log as text: one line per entry; with a `context`, a header, full dates and each entry's bytes in hex."""
+        if context is None:
+            return "".join(entry.line(tr) + "\n" for entry in self._entries)
+        lines = [f"# {line}" for line in _header(tr, context)]
+        for entry in self._entries:
+            lines.append(f"{date_of(entry.wall)} {entry.line(tr)}")
+            if entry.is_data and entry.data:
+                lines.append(f"    hex: {entry.data.hex(' ')}{_cut_note(tr, entry)}")
+        return "".join(line + "\n" for line in lines)
 
-    def as_csv(self) -> str:
+    def as_csv(self, tr: Translator, context: SaveContext) -> str:
+        """The log as CSV, a header row of context first, then one row per entry with its bytes in hex."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["time", "side", "direction", "client", "text", "bytes", "rtt_ms"])
+        for line in _header(tr, context):
+            writer.writerow([f"# {line}"])
+        writer.writerow(
+            ["time", "side", "direction", "client", "text", "line_ending", "bytes", "hex", "rtt_ms", "unsolicited"]
+        )
         for e in self._entries:
             rtt = f"{e.rtt * 1000:.3f}" if e.rtt is not None else ""
             client = "" if e.client_id is None else str(e.client_id)
             size = str(e.size) if e.is_data else ""
-            writer.writerow([clock_ms(e.wall), e.side.value, e.direction.value, client, e.body(), size, rtt])
+            ending = ENDING_NAMES.get(e.ending, "") if e.is_data else ""
+            unsolicited = "yes" if e.unsolicited else ""
+            row = [date_of(e.wall), e.side.value, e.direction.value, client, e.body(), ending, size, e.data.hex(" ")]
+            writer.writerow([*row, rtt, unsolicited])
         return out.getvalue()
+
+
+ENDING_NAMES = {b"\r\n": "CRLF", b"\n": "LF", b"\r": "CR", b"": "none"}
+
+
+def date_of(wall: float) -> str:
+    """A full timestamp: 2026-11-24 14:03:07.281."""
+    return f"{time.strftime('%Y-%m-%d', time.localtime(wall))} {clock_ms(wall)}"
+
+
+def _header(tr: Translator, context: SaveContext) -> list[str]:
+    lines = [tr("log.file.saved", version=context.app_version, date=date_of(context.saved_at))]
+    if context.server:
+        lines.append(tr("log.file.server", target=context.server))
+    if context.client:
+        lines.append(tr("log.file.client", target=context.client))
+    return lines
+
+
+def _cut_note(tr: Translator, entry: LogEntry) -> str:
+    hidden = entry.size - len(entry.data)
+    return f" ({tr('session.more_bytes', count=tr.count(hidden))})" if hidden > 0 else ""

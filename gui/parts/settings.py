@@ -17,7 +17,9 @@ from typing import Any
 import platformdirs
 
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
+from core.input_modes import InputMode
 from gui.parts.history import HISTORY_LIMIT
+from gui.parts.saved_messages import BadSavedMessages, SavedMessage, SavedMessages
 from words import LANGUAGES
 
 APP_NAME = "Mayus"
@@ -34,8 +36,11 @@ class Settings:
     server_port: int = DEFAULT_PORT
     client_host: str = DEFAULT_HOST
     client_port: int = DEFAULT_PORT
-    line_ending: str = DEFAULT_LINE_ENDING.name  # a LineEnding name: NONE, LF, CRLF
+    line_ending: str = DEFAULT_LINE_ENDING.name  # a LineEnding name: NONE, LF, CR, CRLF
+    input_mode: str = InputMode.TEXT.value  # how the message box is read: text, escapes, hex
     history: list[str] = field(default_factory=list)  # oldest first
+    recent_targets: list[str] = field(default_factory=list)  # "host:port", newest first
+    saved_messages: list[dict[str, str]] = field(default_factory=list)  # SavedMessage fields
     window_width: int = DEFAULT_WIDTH
     window_height: int = DEFAULT_HEIGHT
     language: str | None = None  # None until chosen: follow the OS
@@ -45,6 +50,14 @@ class Settings:
     @property
     def ending(self) -> LineEnding:
         return LineEnding[self.line_ending]
+
+    @property
+    def mode(self) -> InputMode:
+        return InputMode(self.input_mode)
+
+    @property
+    def saved(self) -> SavedMessages:
+        return SavedMessages([SavedMessage.from_dict(raw) for raw in self.saved_messages])
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,18 @@ def _valid_port(value: Any, lowest: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and lowest <= value <= 65535
 
 
+def _valid_saved(value: Any) -> bool:
+    """True if `value` is a list of saved messages as the settings keep them."""
+    if not isinstance(value, list):
+        return False
+    try:
+        for raw in value:
+            SavedMessage.from_dict(raw)
+    except BadSavedMessages:
+        return False
+    return True
+
+
 # Each field's check; a value that fails keeps the field's default.
 _CHECKS: dict[str, Any] = {
     "server_host": lambda v: v in SERVER_HOSTS,
@@ -69,7 +94,10 @@ _CHECKS: dict[str, Any] = {
     "client_host": lambda v: isinstance(v, str) and bool(v.strip()),
     "client_port": lambda v: _valid_port(v, 1),
     "line_ending": lambda v: v in LineEnding.__members__,
+    "input_mode": lambda v: v in {mode.value for mode in InputMode},
     "history": lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+    "recent_targets": lambda v: isinstance(v, list) and all(isinstance(item, str) for item in v),
+    "saved_messages": _valid_saved,
     "window_width": lambda v: isinstance(v, int) and MIN_WIDTH <= v <= 10_000,
     "window_height": lambda v: isinstance(v, int) and MIN_HEIGHT <= v <= 10_000,
     "language": lambda v: v is None or v in LANGUAGES,

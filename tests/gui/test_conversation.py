@@ -42,12 +42,12 @@ def test_readme_case_1_hola_servidor_comes_back_uppercase(app: App) -> None:
     reply_shown(app, "HOLA SERVIDOR")
     pump_until(app, lambda: app.client_panel.rtt_label.cget("text").startswith("round trip "))
     assert app.client_panel.message == ""  # sent, so the box is ready for the next one
-    log_shows(app, "HOLA SERVIDOR  (")
+    log_shows(app, "HOLA SERVIDOR␊  14 B  (")
     # The server side shows the message received, the client side the uppercase reply with its round trip.
-    assert lines_with(app, "SERVER   ← #1", "hola servidor")
-    assert lines_with(app, "SERVER   → #1", "HOLA SERVIDOR")
-    assert lines_with(app, "CLIENT   →", "hola servidor")
-    [reply] = lines_with(app, "CLIENT   ←", "HOLA SERVIDOR  (")
+    assert lines_with(app, "SERVER   ← #1", "hola servidor␊  14 B")
+    assert lines_with(app, "SERVER   → #1", "HOLA SERVIDOR␊  14 B")
+    assert lines_with(app, "CLIENT   →", "hola servidor␊  14 B")
+    [reply] = lines_with(app, "CLIENT   ←", "HOLA SERVIDOR␊  14 B  (")
     assert reply.endswith(" ms)")
 
 
@@ -120,18 +120,18 @@ def test_a_reply_with_no_newline_shows_at_once_and_gets_its_round_trip(app: App,
     pump_until(app, lambda: app.client_panel.rtt_label.cget("text").startswith("round trip "))
     send_message(app, "otra")
     reply_shown(app, "OTRA")  # not glued to the first
-    assert len(lines_with(app, "CLIENT   ←", "HOLA SERVIDOR  (")) == 1
+    assert len(lines_with(app, "CLIENT   ←", "HOLA SERVIDOR  13 B  (")) == 1  # no newline: no mark
 
 
 def test_a_banner_and_pushes_are_labelled_unsolicited(app: App, make_peer: Callable[..., StandInServer]) -> None:
     device = make_peer(DeviceServer, 0.2)
     connect_client(app, device.address[1])
     pick(app.client_panel.ending_picker, "CRLF")
-    log_shows(app, "WELCOME  (unsolicited)")
+    log_shows(app, "WELCOME␍␊  9 B  (unsolicited)")
     send_message(app, "PING")
     reply_shown(app, "OK")
-    log_shows(app, "\\x02STAT\\0\\x17\\x03  (unsolicited)")
-    [ok] = lines_with(app, "CLIENT   ←", "OK  (")
+    log_shows(app, "\\x02STAT\\0\\x17\\x03  8 B  (unsolicited)")
+    [ok] = lines_with(app, "CLIENT   ←", "OK␍␊  4 B  (")
     assert "unsolicited" not in ok and ok.endswith(" ms)")
 
 
@@ -200,10 +200,10 @@ def test_the_log_shows_events_in_the_order_they_happened(app: App) -> None:
     assert [e.mono for e in entries] == sorted(e.mono for e in entries)
     lines = app.log.shown_text().splitlines()
     for word in ("uno", "dos", "tres"):
-        sent = next(i for i, line in enumerate(lines) if "CLIENT   →" in line and line.endswith(word))
-        received = next(i for i, line in enumerate(lines) if "SERVER   ←" in line and line.endswith(word))
-        answered = next(i for i, line in enumerate(lines) if "SERVER   →" in line and line.endswith(word.upper()))
-        reply = next(i for i, line in enumerate(lines) if "CLIENT   ←" in line and f"{word.upper()}  (" in line)
+        sent = next(i for i, line in enumerate(lines) if "CLIENT   →" in line and f" {word}␊" in line)
+        received = next(i for i, line in enumerate(lines) if "SERVER   ←" in line and f" {word}␊" in line)
+        answered = next(i for i, line in enumerate(lines) if "SERVER   →" in line and f" {word.upper()}␊" in line)
+        reply = next(i for i, line in enumerate(lines) if "CLIENT   ←" in line and f" {word.upper()}␊" in line)
         assert sent < received < answered < reply
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import customtkinter as ctk
+
 from core.defaults import DEFAULT_HOST
 from gui.app import App, create_app
 from gui.ctk_private import inner_entry, segment_button
@@ -23,8 +25,11 @@ def settle(app: App) -> None:
 
 
 def type_into(entry: Any, text: str) -> None:
-    """Put the cursor in an entry and type, replacing what was there."""
+    """Put the cursor in an entry (or a combo box's entry) and type, replacing what was there."""
     entry.focus_force()
+    if isinstance(entry, ctk.CTkComboBox):
+        entry.set(text)
+        return
     entry.delete(0, "end")
     entry.insert(0, text)
 

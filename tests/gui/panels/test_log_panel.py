@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from tests.support.waiting import pump_until
 from tests.support.window import log_shows, pick, settle
 
 T0 = 1_700_000_000.0
+DAY_OF_T0 = time.strftime("%Y-%m-%d", time.localtime(T0))  # a saved log gives full dates
 
 
 def _fill(app: App, count: int, start: int = 0) -> None:
@@ -70,7 +72,7 @@ def test_bytes_show_as_they_arrive_and_the_entry_grows_in_place(app: App) -> Non
         rtt=0.0042,
     )
     lines = app.log.shown_text().splitlines()
-    assert lines[0].endswith("HOLA  (4.20 ms)")  # grown in its own line, above what came since
+    assert lines[0].endswith("HOLA␊  5 B  (4.20 ms)")  # grown in its own line, above what came since
     assert lines[1].endswith("something else happened")
 
 
@@ -101,8 +103,8 @@ def test_unsolicited_entries_are_labelled_and_cut_entries_say_how_much_is_hidden
     )
     app.log.flush()
     welcome, cut = app.log.shown_text().splitlines()
-    assert welcome.endswith("WELCOME  (unsolicited)")
-    assert cut.endswith("x" * 10 + f"  … {100_000 - DISPLAY_BYTES:,} more bytes")
+    assert welcome.endswith("WELCOME␍␊  9 B  (unsolicited)")
+    assert cut.endswith("x" * 10 + f"  100,000 B  … {100_000 - DISPLAY_BYTES:,} more bytes")
     assert len(cut) < 1000
 
 
@@ -167,15 +169,41 @@ def test_save_writes_text_or_csv(app: App, tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr("gui.panels.log_panel.filedialog.asksaveasfilename", lambda **_options: str(target))
     app.log.save_button.invoke()
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
-    assert rows[0] == ["time", "side", "direction", "client", "text", "bytes", "rtt_ms"]
-    assert rows[1][1:] == ["client", "in", "", "HOLA, SERVIDOR", "15", "1.500"]
+    header = [row[0] for row in rows if row[0].startswith("# ")]
+    assert header[0].startswith("# Mayus ") and "conversation saved 20" in header[0]
+    rows = rows[len(header) :]
+    assert rows[0] == [
+        "time",
+        "side",
+        "direction",
+        "client",
+        "text",
+        "line_ending",
+        "bytes",
+        "hex",
+        "rtt_ms",
+        "unsolicited",
+    ]
+    assert rows[1][0].startswith(DAY_OF_T0 + " ")  # a full date, not only the time
+    assert rows[1][1:] == [
+        "client",
+        "in",
+        "",
+        "HOLA, SERVIDOR",
+        "LF",
+        "15",
+        "48 4f 4c 41 2c 20 53 45 52 56 49 44 4f 52 0a",
+        "1.500",
+        "",
+    ]
     log_shows(app, f"Conversation saved to {target}")
 
     text_file = tmp_path / "talk.txt"
     assert app.log.save(text_file)
-    first = text_file.read_text(encoding="utf-8").splitlines()[0]
-    assert first.endswith("HOLA, SERVIDOR  (1.50 ms)")
-    assert "CLIENT   ←" in first
+    lines = [line for line in text_file.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert lines[0].startswith(DAY_OF_T0 + " ") and lines[0].endswith("HOLA, SERVIDOR␊  15 B  (1.50 ms)")
+    assert "CLIENT   ←" in lines[0]
+    assert lines[1] == "    hex: 48 4f 4c 41 2c 20 53 45 52 56 49 44 4f 52 0a"
 
 
 def test_a_failed_save_is_reported_in_the_window(app: App, tmp_path: Path) -> None:

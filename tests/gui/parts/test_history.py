@@ -21,3 +21,14 @@ def test_history_keeps_no_duplicates_the_repeat_moves_up() -> None:
     history.add("b")
     assert history.items == ["a", "c", "b"]
     assert history.older("") == "b" and history.older("") == "c"
+
+
+def test_reconnect_waits_double_up_to_a_cap_and_start_again_after_a_success() -> None:
+    from gui.parts.backoff import MAX_WAIT_SECONDS, Backoff
+
+    backoff = Backoff()
+    waits = [backoff.next_wait(2.0) for _ in range(7)]
+    assert waits == [2.0, 4.0, 8.0, 16.0, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS, MAX_WAIT_SECONDS]
+    assert backoff.attempt == 7
+    backoff.reset()
+    assert backoff.next_wait(2.0) == 2.0
