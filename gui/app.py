@@ -31,6 +31,7 @@ from core.events import (
     Disconnected,
     DisconnectReason,
     Event,
+    MessagePushed,
     MessageReceived,
     MessageSent,
     ReplySent,
@@ -39,12 +40,14 @@ from core.events import (
     ServerStopped,
 )
 from core.input_modes import InputError, best_mode, render
+from core.interfaces import local_addresses
 from core.text import ending_name
 from core.version import app_version
 from gui import icon, theme
 from gui.ctk_private import destroy_ctk_window
 from gui.event_pump import EventPump
 from gui.fonts import Fonts
+from gui.keyboard import make_keyboard_ready
 from gui.network import Network, NetworkPort
 from gui.panels.client_panel import ClientPanel, ConnectionState, join_target
 from gui.panels.clients_table import ClientsTable
@@ -65,6 +68,7 @@ WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notice are refreshed
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
+ANY_ADDRESS = ("0.0.0.0", "::", "")  # listening on every interface: other machines may connect
 SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
 USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})  # no reconnect after these
 
@@ -110,6 +114,7 @@ class App(ctk.CTk):  # type: ignore[misc]
 
         self._build()
         self._bind_keys()
+        make_keyboard_ready(self)
         self.title(self.tr("app.title"))
         icon.apply_icon(self)
         self.geometry(f"{settings.window_width}x{settings.window_height}")
@@ -147,7 +152,12 @@ class App(ctk.CTk):  # type: ignore[misc]
             on_stop=self.stop_server,
         )
         self.clients = ClientsTable(
-            conversation, tr, fonts, on_disconnect=self.disconnect_clients, on_disconnect_all=self.disconnect_all
+            conversation,
+            tr,
+            fonts,
+            on_disconnect=self.disconnect_clients,
+            on_disconnect_all=self.disconnect_all,
+            on_push=self.network.push,
         )
         self.client_panel = ClientPanel(
             conversation,
@@ -271,12 +281,11 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def save_entry_as_message(self, entry: LogEntry) -> None:
         """A line of the conversation becomes a saved message: its bytes in the plainest mode that carries them."""
-        mode = best_mode(entry.data)
+        ending = LineEnding.named_by(entry.ending)
+        body = entry.data[: len(entry.data) - len(ending.bytes)] if entry.data.endswith(ending.bytes) else entry.data
+        mode = best_mode(body)
         name = entry.shown_text.strip()[:SAVED_NAME_CHARS] or self.tr("log.empty")
-        ending = {b"\r\n": LineEnding.CRLF, b"\n": LineEnding.LF, b"\r": LineEnding.CR}.get(
-            entry.ending, LineEnding.NONE
-        )
-        self.saved.add(SavedMessage(name, render(entry.data, mode), mode.value, ending.name))
+        self.saved.add(SavedMessage(name, render(body, mode), mode.value, ending.name))
         self.save_settings()
         self.log.add_notice(APP, INFO, self.tr("saved.added_from_log", name=name))
         if self.saved_window is not None and self.saved_window.winfo_exists():
@@ -312,6 +321,11 @@ class App(ctk.CTk):  # type: ignore[misc]
             server=join_target(*server) if server else "",
             client=join_target(*target) if target else "",
         )
+
+    @property
+    def reconnect_pending(self) -> bool:
+        """True while a reconnect waits for its time."""
+        return self._reconnect_after is not None
 
     def _cancel_reconnect(self) -> None:
         if self._reconnect_after is not None:
@@ -373,6 +387,20 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def _route(self, event: Event) -> None:
         match event:
+            case MessagePushed():
+                self.log.add_data(
+                    None,
+                    SERVER,
+                    OUT,
+                    event.data,
+                    event.size,
+                    when=event.when,
+                    first=True,
+                    complete=True,
+                    ending=event.ending,
+                    unsolicited=True,
+                    client_id=event.client_id,
+                )
             case MessageReceived() | ReplySent():
                 direction = IN if isinstance(event, MessageReceived) else OUT
                 self.log.add_data(
@@ -452,7 +480,8 @@ class App(ctk.CTk):  # type: ignore[misc]
                 text = tr("log.client_disconnected", reason=tr.reason(reason))
                 log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
             case ServerStarted(host=host, port=port, when=when):
-                self.server_panel.show_listening(host, port)
+                others = [a.with_port(port) for a in local_addresses()] if host in ANY_ADDRESS else []
+                self.server_panel.show_listening(host, port, others)
                 log.add_notice(SERVER, INFO, tr("log.listening", host=host, port=port), when=when)
                 self.save_settings()
             case ServerStopped(error=error, when=when):

@@ -58,3 +58,17 @@ def appearance_set_by_user() -> bool:
 def drag_scrollbar(scrollbar: ctk.CTkScrollbar, fraction: float) -> None:
     """Do what dragging a CTkScrollbar's handle to `fraction` does: call its command with "moveto"."""
     scrollbar._command("moveto", str(fraction))
+
+
+def focus_surface(widget: Any) -> Any:
+    """The plain Tk widget that takes the keyboard focus for a customtkinter control (its canvas, or its entry)."""
+    for name in ("_entry", "_textbox", "_canvas"):
+        inner = getattr(widget, name, None)
+        if isinstance(inner, tkinter.Misc):
+            return inner
+    return widget  # a plain Tk or ttk widget: itself
+
+
+def segment_buttons(segmented: ctk.CTkSegmentedButton) -> list[Any]:
+    """The buttons of a segmented button, left to right."""
+    return list(segmented._buttons_dict.values())

@@ -40,6 +40,8 @@ class NetworkPort(Protocol):
 
     def disconnect_all_clients(self) -> None: ...
 
+    def push(self, client_ids: list[int] | None, data: bytes) -> None: ...
+
     @property
     def client_state(self) -> ClientState: ...
 
@@ -97,6 +99,11 @@ class Network:
     def disconnect_all_clients(self) -> None:
         if self._server is not None:
             self._server.disconnect_all()
+
+    def push(self, client_ids: list[int] | None, data: bytes) -> None:
+        """Send `data` unasked to these clients (all if None); MessagePushed follows for each."""
+        if self._server is not None:
+            self._server.push(client_ids, data)
 
     # -- client ----------------------------------------------------------------
 

@@ -78,7 +78,7 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         target.grid(row=1, column=1, columnspan=2, sticky="ew", padx=(0, 14), pady=4)
         target.columnconfigure(0, weight=1)
         # The host field offers the last targets: picking one fills host and port.
-        self.host_entry = ctk.CTkComboBox(target, font=fonts.body, values=self.recent, command=self._recent_picked)
+        self.host_entry = ctk.CTkComboBox(target, font=fonts.body, values=self.recent, command=self.choose_recent)
         self.host_entry.set(host)
         self.host_entry.grid(row=0, column=0, sticky="ew")
         self.port_label = ctk.CTkLabel(target, font=fonts.body)
@@ -249,7 +249,8 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
 
     @property
     def repeating(self) -> bool:
-        return self._repeat is not None
+        """True while a repeat sends (its answers are still counted for a while after it stopped)."""
+        return self._repeat is not None and not self._repeat.done
 
     def start_repeat(self) -> bool:
         """Send the message in the box every N ms, M times (or until stopped); False (and why) if it cannot."""
@@ -262,23 +263,26 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
             return False
         if data is None or self.state is not ConnectionState.CONNECTED:
             return False
+        self.stop_repeat()
         self._repeat = _Repeat(data, self._ending, every, count)
         self.repeat_button.configure(text=self._tr("client.repeat_stop"))
         self._repeat_tick()
         return True
 
     def stop_repeat(self) -> None:
-        repeat, self._repeat = self._repeat, None
-        if repeat is None:
+        """No more sends; the replies still on their way are counted until the session ends or a new repeat."""
+        repeat = self._repeat
+        if repeat is None or repeat.done:
             return
+        repeat.done = True
         if repeat.after_id is not None:
             self.after_cancel(repeat.after_id)
+            repeat.after_id = None
         self.repeat_button.configure(text=self._tr("client.repeat_start"))
-        tr = self._tr
-        self._set_hint(lambda: tr("client.repeat_done", sent=tr.count(repeat.sent), answered=tr.count(repeat.answered)))
+        self._show_repeat()
 
     def note_answered(self) -> None:
-        """A reply completed: counted for the repeat under way."""
+        """A reply completed: counted for the last repeat."""
         if self._repeat is not None:
             self._repeat.answered += 1
             self._show_repeat()
@@ -318,6 +322,7 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
     def show_closed(self, reason: DisconnectReason, error: ErrorInfo | None) -> None:
         """The session ended (or never began): why, in plain words; back to idle (a repeat stops)."""
         self.stop_repeat()
+        self._repeat = None
         self._set_state(ConnectionState.IDLE)
         tr = self._tr
 
@@ -377,7 +382,7 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.ending_picker.set(self._ending_name(self._ending))
         self.repeat_label.configure(text=tr("client.repeat"))
         self.repeat_times_label.configure(text=tr("client.repeat_times"))
-        self.repeat_button.configure(text=tr("client.repeat_stop" if self._repeat else "client.repeat_start"))
+        self.repeat_button.configure(text=tr("client.repeat_stop" if self.repeating else "client.repeat_start"))
         self.saved_button.configure(text=tr("client.saved"))
         self.reconnect_box.configure(text=tr("client.reconnect"))
         self.reconnect_unit.configure(text=tr("client.reconnect_unit"))
@@ -403,7 +408,8 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
                 self._mode = mode
         self._check_typed()
 
-    def _recent_picked(self, chosen: str) -> None:
+    def choose_recent(self, chosen: str) -> None:
+        """A target picked from the host field's list: its host and its port fill the fields."""
         host, port = split_target(chosen)
         self.host_entry.set(host)
         if port is not None:
@@ -434,14 +440,14 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
             self.hint.configure(text=render() if render else self._tr("client.message_hint"), text_color=theme.MUTED)
 
     def _repeat_pressed(self) -> None:
-        if self._repeat is not None:
+        if self.repeating:
             self.stop_repeat()
         else:
             self.start_repeat()
 
     def _repeat_tick(self) -> None:
         repeat = self._repeat
-        if repeat is None:
+        if repeat is None or repeat.done:
             return
         repeat.after_id = None
         if self.state is not ConnectionState.CONNECTED or not self._on_send(repeat.data, repeat.ending):
@@ -458,7 +464,8 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         repeat, tr = self._repeat, self._tr
         if repeat is not None:
             sent, answered = repeat.sent, repeat.answered
-            self._set_hint(lambda: tr("client.repeat_progress", sent=tr.count(sent), answered=tr.count(answered)))
+            key = "client.repeat_done" if repeat.done else "client.repeat_progress"
+            self._set_hint(lambda: tr(key, sent=tr.count(sent), answered=tr.count(answered)))
 
     def _render_reply(self) -> None:
         if self._reply is None:
@@ -522,6 +529,7 @@ class _Repeat:
     sent: int = 0
     answered: int = 0
     after_id: str | None = None
+    done: bool = False  # no more sends (answers still count)
 
 
 def _whole(text: str, lowest: int, highest: int) -> int | None:

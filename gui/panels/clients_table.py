@@ -20,6 +20,7 @@ from typing import Any, Literal
 import customtkinter as ctk
 
 from core.events import ClientConnected, ClientStats
+from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING, set_enabled
@@ -59,11 +60,13 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
         *,
         on_disconnect: Callable[[list[int]], None],
         on_disconnect_all: Callable[[], None],
+        on_push: Callable[[list[int] | None, bytes], None],
     ) -> None:
         super().__init__(master)
         self._tr = tr
         self._fonts = fonts
-        self._on_disconnect, self._on_disconnect_all = on_disconnect, on_disconnect_all
+        self._on_disconnect, self._on_disconnect_all, self._on_push = on_disconnect, on_disconnect_all, on_push
+        self._push_mode = InputMode.TEXT
         self._rows: dict[int, _Row] = {}
         self._shown: list[int] = []  # ids with a row in the tree, in the tree's order (ascending)
         self._dirty: set[int] = set()  # ids whose row must be added, updated or removed
@@ -87,12 +90,30 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
         self._scrollbar.grid(row=1, column=1, sticky="ns", padx=(0, 8))
         self.tree.configure(yscrollcommand=self._view_changed)
 
+        # Push: send the clients a message they did not ask for, in any input mode.
+        push = ctk.CTkFrame(self, fg_color="transparent")
+        push.grid(row=2, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(8, 0))
+        push.columnconfigure(1, weight=1)
+        self.push_label = ctk.CTkLabel(push, font=fonts.body, anchor="w")
+        self.push_label.grid(row=0, column=0, sticky="w", padx=(0, 6))
+        self.push_entry = ctk.CTkEntry(push, font=fonts.mono)
+        self.push_entry.grid(row=0, column=1, sticky="ew")
+        self.push_entry.bind("<KeyRelease>", lambda _e: self._check_push(), add="+")
+        self.push_mode_picker = ctk.CTkSegmentedButton(push, font=fonts.small, command=self._push_mode_picked)
+        self.push_mode_picker.grid(row=0, column=2, padx=(6, 0))
+        self.push_hint = ctk.CTkLabel(push, text="", font=fonts.small, text_color=theme.MUTED, anchor="w", height=16)
+        self.push_hint.grid(row=1, column=1, columnspan=2, sticky="w")
+
         buttons = ctk.CTkFrame(self, fg_color="transparent")
-        buttons.grid(row=2, column=0, columnspan=2, sticky="w", padx=PADDING, pady=(8, 10))
+        buttons.grid(row=3, column=0, columnspan=2, sticky="w", padx=PADDING, pady=(2, 10))
         self.disconnect_button = ctk.CTkButton(buttons, font=fonts.body, command=self._disconnect_pressed)
         self.disconnect_all_button = ctk.CTkButton(buttons, font=fonts.body, command=self._on_disconnect_all)
-        self.disconnect_button.grid(row=0, column=0)
-        self.disconnect_all_button.grid(row=0, column=1, padx=(10, 0))
+        self.push_selected_button = ctk.CTkButton(buttons, font=fonts.body, command=lambda: self._push(selected=True))
+        self.push_all_button = ctk.CTkButton(buttons, font=fonts.body, command=lambda: self._push(selected=False))
+        for place, button in enumerate(
+            (self.push_selected_button, self.push_all_button, self.disconnect_button, self.disconnect_all_button)
+        ):
+            button.grid(row=0, column=place, padx=(0 if place == 0 else 8, 0))
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self._update_buttons())
         self.tree.bind("<Configure>", lambda _e: self._fit_columns())
         self.tree.bind("<Delete>", lambda _e: self.disconnect_button.invoke())
@@ -181,6 +202,12 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
         self._fit_columns()
         self.disconnect_button.configure(text=tr("clients.disconnect"))
         self.disconnect_all_button.configure(text=tr("clients.disconnect_all"))
+        self.push_label.configure(text=tr("clients.push"))
+        self.push_selected_button.configure(text=tr("clients.push_selected"))
+        self.push_all_button.configure(text=tr("clients.push_all"))
+        self.push_mode_picker.configure(values=[tr(f"input.mode.{mode.value}") for mode in InputMode])
+        self.push_mode_picker.set(tr(f"input.mode.{self._push_mode.value}"))
+        self._check_push()
         self._dirty.update(self._rows)  # numbers are grouped the new language's way
         self.flush()
 
@@ -235,8 +262,44 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
                 self.tree.column(column, width=wanted, minwidth=min(wanted, _ADDRESS_MIN_WIDTH))
 
     def _update_buttons(self) -> None:
-        set_enabled(self.disconnect_button, bool(self.tree.selection()))
-        set_enabled(self.disconnect_all_button, bool(self._shown))
+        selected, anyone = bool(self.tree.selection()), bool(self._shown)
+        set_enabled(self.disconnect_button, selected)
+        set_enabled(self.disconnect_all_button, anyone)
+        set_enabled(self.push_selected_button, selected)
+        set_enabled(self.push_all_button, anyone)
+
+    def choose_push_mode(self, mode: InputMode) -> None:
+        self._push_mode = mode
+        self.push_mode_picker.set(self._tr(f"input.mode.{mode.value}"))
+        self._check_push()
+
+    def _push_mode_picked(self, label: str) -> None:
+        for mode in InputMode:
+            if self._tr(f"input.mode.{mode.value}") == label:
+                self._push_mode = mode
+        self._check_push()
+
+    def _push_data(self) -> bytes | None:
+        """The bytes typed to push, or None (the reason shown) if they are not valid in the chosen mode."""
+        try:
+            data = parse(str(self.push_entry.get()), self._push_mode)
+        except InputError as exc:
+            self.push_hint.configure(text=self._tr.input_error(exc), text_color=theme.ERROR)
+            return None
+        self.push_hint.configure(text="", text_color=theme.MUTED)
+        return data
+
+    def _check_push(self) -> None:
+        self._push_data()
+
+    def _push(self, selected: bool) -> None:
+        data = self._push_data()
+        if not data:
+            return  # invalid (said), or nothing typed
+        targets = self.selected_ids() if selected else None
+        if selected and not targets:
+            return
+        self._on_push(targets, data)
 
     def _disconnect_pressed(self) -> None:
         ids = self.selected_ids()

@@ -17,6 +17,7 @@ from gui.fonts import Fonts
 from gui.panels.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
 from words import Translator
 
+MAX_ADDRESSES_SHOWN = 4  # the rest are counted: the line stays short
 # Port 0 asks the system for any free port; the status line then shows the real one.
 LOWEST_SERVER_PORT = 0
 
@@ -82,9 +83,15 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
 
         self.status = StatusLine(self, fonts.body)
         self.status.grid(row=3, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(4, 2))
+        # Listening on every interface: the addresses other machines can use (read from the interfaces).
+        self.addresses = ctk.CTkLabel(
+            self, text="", font=fonts.small, text_color=theme.MUTED, anchor="w", justify="left"
+        )
+        self.addresses.grid(row=4, column=0, columnspan=3, sticky="ew", padx=PADDING)
+        self._addresses: list[str] = []
 
         tiles = ctk.CTkFrame(self, fg_color="transparent")
-        tiles.grid(row=4, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 10))
+        tiles.grid(row=5, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 10))
         self.counters: dict[str, CounterTile] = {}
         for column, name in enumerate(_COUNTERS):
             tile = CounterTile(tiles, fonts.small, fonts.value)
@@ -123,9 +130,19 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ServerState.STARTING)
         self.status.show(lambda: self._tr("server.status.starting", port=port), theme.MUTED)
 
-    def show_listening(self, host: str, port: int) -> None:
+    def show_listening(self, host: str, port: int, addresses: list[str] | None = None) -> None:
+        """Listening on host:port; `addresses` are this machine's own, for other machines (all interfaces)."""
         self._set_state(ServerState.RUNNING)
         self.status.show(lambda: self._tr("server.status.listening", host=host, port=port), theme.OK)
+        self._addresses = list(addresses or [])
+        self._show_addresses()
+
+    def _show_addresses(self) -> None:
+        shown = ", ".join(self._addresses[:MAX_ADDRESSES_SHOWN])
+        more = len(self._addresses) - MAX_ADDRESSES_SHOWN
+        if more > 0:
+            shown += f" (+{more})"
+        self.addresses.configure(text=self._tr("server.addresses", addresses=shown) if shown else "")
 
     def show_stopping(self) -> None:
         self._set_state(ServerState.STOPPING)
@@ -134,6 +151,8 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
     def show_stopped(self, error: ErrorInfo | None = None) -> None:
         """Back to idle: stopped, or why it could not start or go on (in plain words, in the UI's language)."""
         self._set_state(ServerState.STOPPED)
+        self._addresses = []
+        self._show_addresses()
         if error is not None:
             self.status.show(lambda: self._tr.error(error), theme.ERROR)
         else:
@@ -166,6 +185,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
             tile.set_caption(tr(f"counter.{name}"))
         self._set_state(self.state)
         self.status.refresh()
+        self._show_addresses()
 
     # -- inside --------------------------------------------------------------------
 

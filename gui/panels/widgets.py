@@ -90,10 +90,24 @@ def parse_port(text: str, lowest: int) -> int | None:
     return port if lowest <= port <= 65535 else None
 
 
+_ENABLED_LOOK = "_mayus_enabled_look"  # a control's own colours, kept while it looks disabled
+
+
 def set_enabled(widget: Any, enabled: bool) -> None:
+    """Enable or disable a control, and make it look so: a disabled button or field is greyed, not just inert."""
     state = "normal" if enabled else "disabled"
-    if widget.cget("state") != state:  # customtkinter redraws on every configure
-        widget.configure(state=state)
+    if widget.cget("state") == state:  # customtkinter redraws on every configure
+        return
+    if isinstance(widget, (ctk.CTkButton, ctk.CTkEntry, ctk.CTkComboBox)):
+        if not enabled:
+            setattr(widget, _ENABLED_LOOK, {"fg_color": widget.cget("fg_color")})
+            widget.configure(state=state, fg_color=theme.DISABLED_FILL)
+            return
+        look = getattr(widget, _ENABLED_LOOK, None)
+        if look is not None:
+            widget.configure(state=state, **look)
+            return
+    widget.configure(state=state)
 
 
 def entry_text(entry: Any) -> str:

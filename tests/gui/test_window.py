@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from gui import theme
 from gui.app import App
-from gui.ctk_private import inner_entry
+from gui.ctk_private import focus_surface, inner_entry, segment_buttons
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.sockets import connect_raw, recv_exactly
 from tests.support.waiting import pump_until, worker_threads
-from tests.support.window import connect_client, log_shows, pick, press, settle, start_server, type_into
+from tests.support.window import connect_client, log_shows, pick, press, send_message, settle, start_server, type_into
 
 MANY_CLIENTS = 300
 
@@ -135,14 +136,95 @@ def test_enter_in_the_port_fields_starts_and_connects(app: App) -> None:
     assert app.focus_get() == inner_entry(app.client_panel.message_entry)  # ready to type a message
 
 
-def test_tab_moves_from_the_client_fields_to_the_message_box(app: App) -> None:
-    order = []
-    widget: tkinter.Misc | None = inner_entry(app.client_panel.host_entry)
-    for _ in range(2):
-        assert widget is not None
-        widget = widget.tk_focusNext()
+def _tab_order(app: App) -> list[tkinter.Misc]:
+    """Every widget Tab visits, from the first, once round."""
+    first = app.tk_focusNext()
+    assert first is not None
+    order, widget = [first], first.tk_focusNext()
+    while widget is not None and widget not in order:
         order.append(widget)
-    assert order == [inner_entry(app.client_panel.port_entry), inner_entry(app.client_panel.message_entry)]
+        widget = widget.tk_focusNext()
+    return order
+
+
+def test_tab_reaches_every_control_in_a_sensible_order(app: App) -> None:
+    order = _tab_order(app)
+    server, client, clients, log = app.server_panel, app.client_panel, app.clients, app.log
+    wanted = {
+        "server port": focus_surface(server.port_entry),
+        "start": focus_surface(server.start_stop),
+        "all interfaces": focus_surface(server.all_choice),
+        "host": focus_surface(client.host_entry),
+        "connect": focus_surface(client.connect_button),
+        "message": focus_surface(client.message_entry),
+        "send": focus_surface(client.send_button),
+        "hex mode": focus_surface(segment_buttons(client.mode_picker)[2]),
+        "CR ending": focus_surface(segment_buttons(client.ending_picker)[2]),
+        "repeat": focus_surface(client.repeat_button),
+        "saved": focus_surface(client.saved_button),
+        "reconnect": focus_surface(client.reconnect_box),
+        "clients table": clients.tree,
+        "push to all": focus_surface(clients.push_all_button),
+        "disconnect all": focus_surface(clients.disconnect_all_button),
+        "search": focus_surface(log.search_entry),
+        "hex view": focus_surface(log.hex_switch),
+        "save log": focus_surface(log.save_button),
+        "language": focus_surface(segment_buttons(app.header.language_picker)[0]),
+    }
+    missing = [name for name, widget in wanted.items() if widget not in order]
+    assert missing == []
+    places = {name: order.index(widget) for name, widget in wanted.items()}
+    assert places["server port"] < places["start"]  # within a panel, in reading order
+    assert places["host"] < places["connect"] < places["message"] < places["send"]
+
+
+def test_the_focused_control_wears_a_ring_and_space_presses_it(app: App) -> None:
+    button = app.log.copy_button
+    surface = focus_surface(button)
+    border = button.cget("border_width")
+    surface.focus_force()
+    pump_until(app, lambda: button.cget("border_width") == 2, message="a ring while focused")
+    assert button.cget("border_color") == theme.FOCUS_RING
+    surface.event_generate("<space>")
+    settle(app)
+    assert app.log.notice.cget("text").endswith("lines copied")  # Space pressed it
+    focus_surface(app.client_panel.message_entry).focus_force()
+    pump_until(app, lambda: button.cget("border_width") == border, message="the ring gone")
+
+
+def test_disabled_controls_look_disabled(app: App) -> None:
+    send, enabled_fill = app.client_panel.send_button, app.client_panel.connect_button.cget("fg_color")
+    assert send.cget("state") == "disabled"  # not connected
+    assert send.cget("fg_color") == theme.DISABLED_FILL != enabled_fill
+    assert app.clients.disconnect_all_button.cget("fg_color") == theme.DISABLED_FILL  # no client to disconnect
+    port = start_server(app)
+    assert app.server_panel.port_entry.cget("fg_color") == theme.DISABLED_FILL  # cannot edit while listening
+    connect_client(app, port)
+    assert send.cget("fg_color") == enabled_fill
+    assert app.client_panel.host_entry.cget("fg_color") == theme.DISABLED_FILL
+
+
+def test_the_shortcuts_do_what_f1_says(app: App) -> None:
+    app.event_generate("<F5>")  # start the server
+    pump_until(app, lambda: app.network.server_address is not None, message="started by F5")
+    address = app.network.server_address
+    assert address is not None
+    type_into(app.client_panel.port_entry, str(address[1]))
+    app.event_generate("<F6>")
+    pump_until(app, lambda: app.client_panel.status.text.startswith("Connected to"), message="connected by F6")
+    send_message(app, "hola")
+    log_shows(app, "HOLA␊")
+    app.event_generate("<Control-f>")
+    settle(app)
+    assert app.focus_get() == focus_surface(app.log.search_entry)
+    app.event_generate("<Control-l>")
+    settle(app)
+    assert app.log.shown_text() == ""
+    app.event_generate("<F1>")
+    pump_until(app, lambda: app.help_window is not None and app.help_window.winfo_exists(), message="help open")
+    assert app.help_window is not None
+    shown = app.help_window.content()
+    assert "Ctrl+F" in shown and "F5" in shown and "␍␊ is CRLF" in shown
 
 
 def test_listening_on_every_interface_comes_with_a_warning(app: App) -> None:

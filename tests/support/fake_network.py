@@ -42,6 +42,9 @@ class FakeNetwork:
     def disconnect_all_clients(self) -> None:
         self.calls.append(("disconnect_all_clients",))
 
+    def push(self, client_ids: list[int] | None, data: bytes) -> None:
+        self.calls.append(("push", client_ids, data))
+
     def connect(self, host: str, port: int) -> None:
         self.calls.append(("connect", host, port))
 

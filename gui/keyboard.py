@@ -1,0 +1,94 @@
+"""Every control reachable from the keyboard: Tab and Shift+Tab in the window's order, a visible focus ring,
+Space and Enter press what has the ring.
+
+customtkinter's controls draw themselves on a canvas that Tk's traversal skips. After
+the window is built, `make_keyboard_ready` walks it once: each button, check box,
+switch, radio button and each segment of a segmented button gets a canvas that takes
+the focus, a ring drawn while it has it, and Space/Enter bound to its own action;
+entries, text boxes and tables get the ring too.
+"""
+
+from __future__ import annotations
+
+import tkinter
+from collections.abc import Callable
+from tkinter import ttk
+from typing import Any
+
+import customtkinter as ctk
+
+from gui import theme
+from gui.ctk_private import focus_surface, segment_buttons
+
+RING_WIDTH = 2
+
+
+def make_keyboard_ready(root: tkinter.Misc) -> int:
+    """Make every control below `root` reachable and usable from the keyboard; returns how many were reached."""
+    count = 0
+    for widget in _walk(root):
+        if isinstance(widget, ctk.CTkSegmentedButton):
+            for button in segment_buttons(widget):
+                _pressable(button, button.invoke)
+                count += 1
+        elif isinstance(widget, ctk.CTkButton) and not _inside_segmented(widget):
+            _pressable(widget, widget.invoke)
+            count += 1
+        elif isinstance(widget, (ctk.CTkCheckBox, ctk.CTkSwitch)):
+            _pressable(widget, widget.toggle)
+            count += 1
+        elif isinstance(widget, ctk.CTkRadioButton):
+            _pressable(widget, widget.invoke)
+            count += 1
+        elif isinstance(widget, (ctk.CTkEntry, ctk.CTkComboBox, ctk.CTkTextbox)):
+            _ringed(widget)
+            count += 1
+        elif isinstance(widget, ttk.Treeview):
+            widget.configure(takefocus=True)
+            count += 1
+    return count
+
+
+def _walk(widget: tkinter.Misc) -> list[tkinter.Misc]:
+    found: list[tkinter.Misc] = []
+    for child in widget.winfo_children():
+        found.append(child)
+        found += _walk(child)
+    return found
+
+
+def _inside_segmented(widget: tkinter.Misc) -> bool:
+    return isinstance(widget.master, ctk.CTkSegmentedButton)
+
+
+def _pressable(widget: Any, action: Callable[[], object]) -> None:
+    """Focus on Tab, a ring while focused, Space or Enter to act (only when enabled)."""
+    surface = focus_surface(widget)
+    surface.configure(takefocus=True)
+
+    def act(_event: Any) -> str:
+        if str(widget.cget("state")) != "disabled":
+            action()
+        return "break"
+
+    for key in ("<space>", "<Return>", "<KP_Enter>"):
+        surface.bind(key, act, add="+")
+    _ringed(widget)
+
+
+def _ringed(widget: Any) -> None:
+    """Draw a ring round the control while it has the keyboard focus (its border, in the ring's colour)."""
+    surface = focus_surface(widget)
+    try:
+        before = (widget.cget("border_width"), widget.cget("border_color"))
+    except (ValueError, tkinter.TclError):  # a control with no border to draw on
+        return
+
+    def focused(_event: Any) -> None:
+        widget.configure(border_width=max(RING_WIDTH, int(before[0] or 0)), border_color=theme.FOCUS_RING)
+
+    def left(_event: Any) -> None:
+        widget.configure(border_width=before[0], border_color=before[1])
+
+    surface.bind("<FocusIn>", focused, add="+")
+    surface.bind("<FocusOut>", left, add="+")
