@@ -178,8 +178,9 @@ class App(ctk.CTk):  # type: ignore[misc]
             conversation, tr, fonts, context=self._save_context, on_save_as_message=self.save_entry_as_message
         )
 
-        conversation.columnconfigure(0, weight=1, uniform="columns")
-        conversation.columnconfigure(1, weight=1, uniform="columns")
+        # The client and the conversation have a little more to show than the server and its table.
+        conversation.columnconfigure(0, weight=9, uniform="columns")
+        conversation.columnconfigure(1, weight=10, uniform="columns")
         conversation.rowconfigure(1, weight=1)
         self.server_panel.grid(row=0, column=0, sticky="nsew", padx=(16, 6), pady=(0, 6))
         self.client_panel.grid(row=0, column=1, sticky="nsew", padx=(6, 16), pady=(0, 6))

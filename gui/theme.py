@@ -24,6 +24,7 @@ PANEL_INSET: Colour = ("#F9F9FA", "#1D1E1E")  # a box inside a panel, like the e
 FOCUS_RING: Colour = ("#E8A100", "#FFC640")  # the control the keyboard acts on
 DISABLED_FILL: Colour = ("gray78", "gray30")  # a button or a field that cannot be used now
 DISABLED_TEXT: Colour = ("gray50", "gray55")
+EDGE_BACKGROUND: Colour = ("#D5DCE6", "#3A4250")  # a space at either end of a message, made visible
 MATCH_BACKGROUND: Colour = ("#FFE58A", "#5C4A00")  # a search match in the conversation
 
 # Conversation log colours per tag (see LogEntry.tag).

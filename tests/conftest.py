@@ -5,9 +5,11 @@ GUI-only fixtures (a real window under Xvfb) live in tests/gui/conftest.py.
 
 from __future__ import annotations
 
+import ipaddress
 import signal
+import socket
 from collections.abc import Callable, Iterator
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -20,6 +22,33 @@ from tests.support.peers import LineServer, OriginalServer, StandInServer, Strip
 from tests.support.servers import RunningServer, start_server
 from tests.support.sockets import close_raw_sockets
 from tests.support.waiting import wait_until, worker_threads
+
+
+def _is_local_name(host: object) -> bool:
+    """True for what resolves with no DNS server: an IP address written out, or localhost."""
+    if host is None:
+        return True
+    text = host.decode() if isinstance(host, bytes) else str(host)
+    if text.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        ipaddress.ip_address(text.split("%")[0])
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _no_name_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never ask a DNS server: any other name fails at once, as an unknown name would (loopback only)."""
+    real = socket.getaddrinfo
+
+    def local_only(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if _is_local_name(host):
+            return real(host, *args, **kwargs)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
 
 
 @pytest.fixture(autouse=True)

@@ -56,3 +56,11 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import tkinter.ttk\nfrom customtkinter import CTk\nfrom . import local\n")
     assert imported_roots(sample) == {"tkinter", "customtkinter"}
+
+
+def test_no_test_asks_a_name_server() -> None:
+    import socket
+
+    with pytest.raises(socket.gaierror):
+        socket.getaddrinfo("no-such-host.invalid", 80)  # refused here, never sent to a DNS server
+    assert socket.getaddrinfo("127.0.0.1", 80)  # addresses written out still work

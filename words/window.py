@@ -15,6 +15,9 @@ EN: dict[str, str] = {
     "help.key.saved": "send saved message 1 … 9",
     "help.key.history": "earlier messages · clear the box",
     "help.key.tab": "move between every control; Space or Enter presses the one with the ring",
+    "help.saved_and_again": "★ beside Send opens the saved messages. Repeat sends the message in the box every so "
+    "many milliseconds, so many times (empty: until stopped). Reconnect tries again when the connection drops: "
+    "after the seconds you give, then twice as long each time, up to 30 s.",
     "help.key.help": "this help",
     "help.legend": "The conversation",
     "help.legend_text": "Each line: the time (to the millisecond), the side (SERVER or CLIENT), an arrow, the "
@@ -22,10 +25,10 @@ EN: dict[str, str] = {
     "  ←  arrived on that side      →  left from that side      ·  something happened      !  an error\n"
     "Colours: blue, what the client sent; green, what it received; purple, what the server received; orange, "
     "what the server answered or pushed.\n"
-    "After the text, dim: the line ending and the size in bytes. ␊ is LF (a new line, \\n), ␍␊ is CRLF "
-    "(\\r\\n, as Windows and many devices end lines), ␍ is CR alone (\\r, modems and instruments); no "
-    "mark means the bytes ended with no line ending at all. ␠ is a space at either end of a message; (empty) is a "
-    "message with no text.\n"
+    "After the text, dim: the line ending and the size in bytes. LF is a new line (\\n); CRLF is \\r\\n, as "
+    "Windows and many devices end lines; CR is \\r alone (modems and instruments); no name means the bytes "
+    "ended with no line ending at all. A tinted space is a space at either end of a message; (empty) is a message "
+    "with no text.\n"
     "Bytes that are not text show as escapes: \\x02 is the byte 02, \\0 a NUL, \\r and \\n a CR and a "
     "LF inside a message. A backslash that was really sent shows doubled (\\\\), so typed text never looks "
     "like a control byte.\n"
@@ -84,11 +87,11 @@ EN: dict[str, str] = {
     "clients.title": "Connected clients",
     "clients.col.id": "#",
     "clients.col.address": "Address",
-    "clients.col.since": "Connected",
+    "clients.col.since": "Since",
     "clients.col.messages": "Messages",
     "clients.col.bytes": "Bytes in / out",
-    "clients.col.last": "Last active",
-    "clients.disconnect": "Disconnect selected",
+    "clients.col.last": "Active",
+    "clients.disconnect": "Disconnect",
     "clients.disconnect_all": "Disconnect all",
     "clients.push": "Push",
     "clients.push_selected": "Send to selected",
@@ -117,9 +120,9 @@ EN: dict[str, str] = {
     "client.repeat_progress": "Repeating: {sent} sent · {answered} answered",
     "client.repeat_done": "Repeat over: {sent} sent · {answered} answered",
     "client.repeat_invalid": "Repeat every 1 to 3,600,000 ms, from 1 to 10,000,000 times (empty: until stopped).",
-    "client.saved": "Saved messages…",
+    "client.saved": "★",
     "client.reconnect": "Reconnect every",
-    "client.reconnect_unit": "s if the connection drops (up to 30 s between tries)",
+    "client.reconnect_unit": "s",
     "client.status.reconnecting": "Reconnecting in {seconds} s (attempt {attempt})…",
     "client.send": "Send",
     "client.line_ending": "Line ending",
@@ -160,11 +163,12 @@ EN: dict[str, str] = {
     "log.search": "Search (Ctrl+F)",
     "log.regex": "Regex",
     "log.hex": "Hex",
-    "log.filter.all": "All",
+    "log.filter.sides": "Both sides",
     "log.filter.server": "Server",
     "log.filter.client": "Client",
-    "log.filter.in": "In",
-    "log.filter.out": "Out",
+    "log.filter.ways": "In and out",
+    "log.filter.in": "In ←",
+    "log.filter.out": "Out →",
     "log.matches": "{count} matching lines",
     "log.filtered": "Filtered: some lines are hidden",
     "log.bad_regex": "Not a regular expression: {detail}",
@@ -188,6 +192,9 @@ ES: dict[str, str] = {
     "help.key.saved": "enviar el mensaje guardado 1 … 9",
     "help.key.history": "mensajes anteriores · vaciar el cuadro",
     "help.key.tab": "pasar por todos los controles; Espacio o Intro pulsa el que tiene el marco",
+    "help.saved_and_again": "★ junto a Enviar abre los mensajes guardados. Repetir envía el mensaje del cuadro cada "
+    "tantos milisegundos, tantas veces (vacío: hasta parar). Reconectar vuelve a intentarlo si se corta la "
+    "conexión: tras los segundos que indiques, y cada vez el doble, hasta 30 s.",
     "help.key.help": "esta ayuda",
     "help.legend": "La conversación",
     "help.legend_text": "Cada línea: la hora (al milisegundo), el lado (SERVIDOR o CLIENTE), una flecha, el número "
@@ -195,9 +202,9 @@ ES: dict[str, str] = {
     "  ←  llegó a ese lado      →  salió de ese lado      ·  ocurrió algo      !  un error\n"
     "Colores: azul, lo que envió el cliente; verde, lo que recibió; morado, lo que recibió el servidor; naranja, "
     "lo que el servidor respondió o envió por su cuenta.\n"
-    "Tras el texto, en gris: el fin de línea y el tamaño en bytes. ␊ es LF (salto de línea, \\n), ␍␊ es CRLF "
-    "(\\r\\n, como terminan las líneas Windows y muchos aparatos), ␍ es CR solo (\\r, módems e "
-    "instrumentos); sin marca, los bytes terminaron sin fin de línea. ␠ es un espacio al principio o al final de "
+    "Tras el texto, en gris: el fin de línea y el tamaño en bytes. LF es un salto de línea (\\n); CRLF es "
+    "\\r\\n, como terminan las líneas Windows y muchos aparatos; CR es \\r solo (módems e instrumentos); sin "
+    "nombre, los bytes terminaron sin fin de línea. Un espacio sombreado es un espacio al principio o al final de "
     "un mensaje; (vacío) es un mensaje sin texto.\n"
     "Los bytes que no son texto se ven como escapes: \\x02 es el byte 02, \\0 un NUL, \\r y \\n un CR y "
     "un LF dentro de un mensaje. Una barra invertida enviada de verdad se ve doble (\\\\), así el texto "
@@ -258,11 +265,11 @@ ES: dict[str, str] = {
     "clients.title": "Clientes conectados",
     "clients.col.id": "#",
     "clients.col.address": "Dirección",
-    "clients.col.since": "Conectado",
+    "clients.col.since": "Desde",
     "clients.col.messages": "Mensajes",
     "clients.col.bytes": "Bytes E/S",
-    "clients.col.last": "Últ. actividad",
-    "clients.disconnect": "Desconectar selección",
+    "clients.col.last": "Actividad",
+    "clients.disconnect": "Desconectar",
     "clients.disconnect_all": "Desconectar a todos",
     "clients.push": "Enviar",
     "clients.push_selected": "A la selección",
@@ -291,9 +298,9 @@ ES: dict[str, str] = {
     "client.repeat_progress": "Repitiendo: {sent} enviados · {answered} respondidos",
     "client.repeat_done": "Repetición terminada: {sent} enviados · {answered} respondidos",
     "client.repeat_invalid": "Repite cada 1 a 3.600.000 ms, de 1 a 10.000.000 veces (vacío: hasta parar).",
-    "client.saved": "Mensajes guardados…",
+    "client.saved": "★",
     "client.reconnect": "Reconectar cada",
-    "client.reconnect_unit": "s si se corta la conexión (hasta 30 s entre intentos)",
+    "client.reconnect_unit": "s",
     "client.status.reconnecting": "Reconectando en {seconds} s (intento {attempt})…",
     "client.send": "Enviar",
     "client.line_ending": "Fin de línea",
@@ -335,11 +342,12 @@ ES: dict[str, str] = {
     "log.search": "Buscar (Ctrl+F)",
     "log.regex": "Regex",
     "log.hex": "Hex",
-    "log.filter.all": "Todo",
+    "log.filter.sides": "Ambos lados",
     "log.filter.server": "Servidor",
     "log.filter.client": "Cliente",
-    "log.filter.in": "Entra",
-    "log.filter.out": "Sale",
+    "log.filter.ways": "Entra y sale",
+    "log.filter.in": "Entra ←",
+    "log.filter.out": "Sale →",
     "log.matches": "{count} líneas coinciden",
     "log.filtered": "Filtrado: hay líneas ocultas",
     "log.bad_regex": "No es una expresión regular: {detail}",

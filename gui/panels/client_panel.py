@@ -99,8 +99,12 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.message_label.grid(row=3, column=0, sticky="w", padx=(PADDING, 8), pady=4)
         self.message_entry = ctk.CTkEntry(self, font=fonts.mono, height=34)
         self.message_entry.grid(row=3, column=1, sticky="ew", pady=4)
-        self.send_button = ctk.CTkButton(self, width=100, height=34, font=fonts.body, command=self.send)
-        self.send_button.grid(row=3, column=2, padx=(10, 14), pady=4)
+        sending = ctk.CTkFrame(self, fg_color="transparent")
+        sending.grid(row=3, column=2, padx=(8, 14), pady=4)
+        self.send_button = ctk.CTkButton(sending, width=84, height=34, font=fonts.body, command=self.send)
+        self.send_button.grid(row=0, column=0)
+        self.saved_button = ctk.CTkButton(sending, width=40, height=34, font=fonts.small, command=on_saved)
+        self.saved_button.grid(row=0, column=1, padx=(6, 0))
         for key, action in (
             ("<Return>", self.send),
             ("<KP_Enter>", self.send),
@@ -125,35 +129,31 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.ending_picker = ctk.CTkSegmentedButton(modes, font=fonts.small, command=self._ending_picked)
         self.ending_picker.grid(row=0, column=3, sticky="w")
 
-        repeat = ctk.CTkFrame(self, fg_color="transparent")
-        repeat.grid(row=6, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=2)
-        repeat.columnconfigure(5, weight=1)
-        self.repeat_label = ctk.CTkLabel(repeat, font=fonts.body, anchor="w")
+        # Repeat and reconnect share a row: what a test bench does again by itself.
+        again = ctk.CTkFrame(self, fg_color="transparent")
+        again.grid(row=6, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=2)
+        again.columnconfigure(5, weight=1)
+        self.repeat_label = ctk.CTkLabel(again, font=fonts.body, anchor="w")
         self.repeat_label.grid(row=0, column=0, sticky="w", padx=(0, 6))
-        self.repeat_every = ctk.CTkEntry(repeat, width=64, font=fonts.small)
+        self.repeat_every = ctk.CTkEntry(again, width=56, font=fonts.small)
         self.repeat_every.insert(0, "1000")
         self.repeat_every.grid(row=0, column=1)
-        self.repeat_times_label = ctk.CTkLabel(repeat, font=fonts.small, anchor="w")
+        self.repeat_times_label = ctk.CTkLabel(again, font=fonts.small, anchor="w")
         self.repeat_times_label.grid(row=0, column=2, padx=4)
-        self.repeat_count = ctk.CTkEntry(repeat, width=52, font=fonts.small)
+        self.repeat_count = ctk.CTkEntry(again, width=48, font=fonts.small)
         self.repeat_count.grid(row=0, column=3)
-        self.repeat_button = ctk.CTkButton(repeat, width=78, font=fonts.small, command=self._repeat_pressed)
+        self.repeat_button = ctk.CTkButton(again, width=64, font=fonts.small, command=self._repeat_pressed)
         self.repeat_button.grid(row=0, column=4, padx=(6, 0))
-        self.saved_button = ctk.CTkButton(repeat, width=120, font=fonts.small, command=on_saved)
-        self.saved_button.grid(row=0, column=6, sticky="e")
-
-        again = ctk.CTkFrame(self, fg_color="transparent")
-        again.grid(row=7, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=2)
         self.reconnect_box = ctk.CTkCheckBox(again, font=fonts.body, width=20)
-        self.reconnect_box.grid(row=0, column=0, sticky="w")
-        self.reconnect_every = ctk.CTkEntry(again, width=48, font=fonts.small)
+        self.reconnect_box.grid(row=0, column=6, sticky="e")
+        self.reconnect_every = ctk.CTkEntry(again, width=40, font=fonts.small)
         self.reconnect_every.insert(0, str(DEFAULT_RECONNECT_SECONDS))
-        self.reconnect_every.grid(row=0, column=1, padx=(6, 4))
+        self.reconnect_every.grid(row=0, column=7, padx=(6, 4))
         self.reconnect_unit = ctk.CTkLabel(again, font=fonts.small, text_color=theme.MUTED, anchor="w")
-        self.reconnect_unit.grid(row=0, column=2, sticky="w")
+        self.reconnect_unit.grid(row=0, column=8, sticky="w")
 
         reply = ctk.CTkFrame(self, fg_color=theme.PANEL_INSET, height=REPLY_BOX_HEIGHT)
-        reply.grid(row=8, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(6, 12))
+        reply.grid(row=7, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(6, 12))
         reply.grid_propagate(False)  # a fixed height: a long reply never moves the window under the pointer
         reply.columnconfigure(0, weight=1)
         self.reply_box = reply
@@ -473,6 +473,7 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
             self.rtt_label.configure(text="")
             return
         text, rtt = self._reply
+        text = text or self._tr("log.empty")  # a reply with no text at all, said so
         width = self.reply_box.winfo_width() - 2 * REPLY_PADDING
         shown = fit_text(text, self._reply_font, width) if width > 1 else text[:80]
         self.reply_label.configure(text=shown or " ", text_color=REPLY_COLOUR)

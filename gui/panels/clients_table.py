@@ -30,7 +30,8 @@ from words.formats import clock
 COLUMNS = ("id", "address", "since", "messages", "bytes", "last")
 # Widths in pixels that fit the values (HH:MM:SS, 12,345 / 12,345); a heading may ask for more.
 _WIDTHS = {"id": 32, "address": 130, "since": 64, "messages": 64, "bytes": 96, "last": 64}
-_ADDRESS_MIN_WIDTH = 90  # the one column that gives up room when the window is narrow
+_ADDRESS_MIN_WIDTH = 90
+BUTTON_WIDTH = 60  # the one column that gives up room when the window is narrow
 _HEADING_PADDING = 16
 
 
@@ -105,15 +106,26 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
         self.push_hint.grid(row=1, column=1, columnspan=2, sticky="w")
 
         buttons = ctk.CTkFrame(self, fg_color="transparent")
-        buttons.grid(row=3, column=0, columnspan=2, sticky="w", padx=PADDING, pady=(2, 10))
-        self.disconnect_button = ctk.CTkButton(buttons, font=fonts.body, command=self._disconnect_pressed)
-        self.disconnect_all_button = ctk.CTkButton(buttons, font=fonts.body, command=self._on_disconnect_all)
-        self.push_selected_button = ctk.CTkButton(buttons, font=fonts.body, command=lambda: self._push(selected=True))
-        self.push_all_button = ctk.CTkButton(buttons, font=fonts.body, command=lambda: self._push(selected=False))
-        for place, button in enumerate(
-            (self.push_selected_button, self.push_all_button, self.disconnect_button, self.disconnect_all_button)
-        ):
-            button.grid(row=0, column=place, padx=(0 if place == 0 else 8, 0))
+        buttons.grid(row=3, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(2, 10))
+        buttons.columnconfigure(2, weight=1)
+        # Buttons as wide as their words (at least BUTTON_WIDTH): four of them share the panel's width.
+        self.disconnect_button = ctk.CTkButton(
+            buttons, width=BUTTON_WIDTH, font=fonts.small, command=self._disconnect_pressed
+        )
+        self.disconnect_all_button = ctk.CTkButton(
+            buttons, width=BUTTON_WIDTH, font=fonts.small, command=self._on_disconnect_all
+        )
+        self.push_selected_button = ctk.CTkButton(
+            buttons, width=BUTTON_WIDTH, font=fonts.small, command=lambda: self._push(selected=True)
+        )
+        self.push_all_button = ctk.CTkButton(
+            buttons, width=BUTTON_WIDTH, font=fonts.small, command=lambda: self._push(selected=False)
+        )
+        # Sending on the left, disconnecting on the right, apart: the buttons that end sessions stand on their own.
+        self.push_selected_button.grid(row=0, column=0)
+        self.push_all_button.grid(row=0, column=1, padx=(6, 0))
+        self.disconnect_button.grid(row=0, column=3, padx=(6, 0))
+        self.disconnect_all_button.grid(row=0, column=4, padx=(6, 0))
         self.tree.bind("<<TreeviewSelect>>", lambda _e: self._update_buttons())
         self.tree.bind("<Configure>", lambda _e: self._fit_columns())
         self.tree.bind("<Delete>", lambda _e: self.disconnect_button.invoke())

@@ -41,18 +41,18 @@ class Header(ctk.CTkFrame):  # type: ignore[misc]
         if len(views) > 1:
             self.view_picker.grid(row=0, column=1, sticky="w")
         self.subtitle = ctk.CTkLabel(self, font=fonts.small, text_color=theme.MUTED, anchor="w", height=16)
-        self.subtitle.grid(row=1, column=0, columnspan=3, sticky="w", padx=(4, 0))
+        self.subtitle.grid(row=1, column=0, columnspan=7, sticky="w", padx=(4, 0))
 
         self.language_label = ctk.CTkLabel(self, font=fonts.small, text_color=theme.MUTED)
-        self.language_label.grid(row=0, column=2, padx=(12, 6))
+        self.language_label.grid(row=0, column=3, padx=(12, 6))
         self.language_picker = ctk.CTkSegmentedButton(
             self, values=[LANGUAGE_NAMES[code] for code in LANGUAGES], font=fonts.small, command=self._language_picked
         )
-        self.language_picker.grid(row=0, column=3)
+        self.language_picker.grid(row=0, column=4)
         self.theme_label = ctk.CTkLabel(self, font=fonts.small, text_color=theme.MUTED)
-        self.theme_label.grid(row=0, column=4, padx=(16, 6))
+        self.theme_label.grid(row=0, column=5, padx=(16, 6))
         self.theme_picker = ctk.CTkSegmentedButton(self, font=fonts.small, command=self._theme_picked)
-        self.theme_picker.grid(row=0, column=5, padx=(0, 4))
+        self.theme_picker.grid(row=0, column=6, padx=(0, 4))
         self.retranslate()
 
     def show_view(self, name: str) -> None:

@@ -43,7 +43,10 @@ class HelpWindow(ctk.CTkToplevel):  # type: ignore[misc]
     def content(self) -> str:
         tr = self._tr
         keys = "\n".join(f"  {key:<18} {tr(action)}" for key, action in SHORTCUTS)
-        return f"{tr('help.keys')}\n{keys}\n\n{tr('help.legend')}\n{tr('help.legend_text')}\n"
+        return (
+            f"{tr('help.keys')}\n{keys}\n\n{tr('help.saved_and_again')}\n\n"
+            f"{tr('help.legend')}\n{tr('help.legend_text')}\n"
+        )
 
     def retranslate(self) -> None:
         self.title(self._tr("help.title"))

@@ -30,7 +30,7 @@ from gui.ctk_private import inner_text
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING
 from gui.parts.log_filter import ALL_DIRECTIONS, ALL_SIDES, BadPattern, LogFilter
-from gui.parts.log_model import HEAD_CHARS, Direction, LogEntry, LogModel, SaveContext, Side
+from gui.parts.log_model import EDGE, HEAD_CHARS, Direction, LogEntry, LogModel, SaveContext, Segment, Side
 from words import Translator
 
 NOTICE_MS = 3000  # how long "N lines copied" stays
@@ -38,8 +38,8 @@ NOTICE_MS = 3000  # how long "N lines copied" stays
 REORDER_SECONDS = 0.05
 RELEASE_MS = 25  # how often held entries are looked at while any wait
 SEARCH_DELAY_MS = 150  # typing in the search box: the log is filtered once the typing pauses
-_SIDE_CHOICES = ("all", "server", "client")
-_DIRECTION_CHOICES = ("all", "in", "out")
+_SIDE_CHOICES = ("sides", "server", "client")  # "sides": both
+_DIRECTION_CHOICES = ("ways", "in", "out")  # "ways": both
 
 
 @dataclass(slots=True)
@@ -74,6 +74,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._search_after: str | None = None
         self._notice_after: str | None = None
         self.paused = False  # the user scrolled up: new lines do not move the view
+        self._side, self._direction = "sides", "ways"  # the filter's choices (the pickers show them in words)
         self.matches = 0  # entries on screen that match the search
         self.rowconfigure(2, weight=1)
         self.columnconfigure(0, weight=1)
@@ -93,6 +94,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self._text.tag_configure(tag, lmargin2=head_width)
         self._text.tag_configure("hex", lmargin1=head_width, lmargin2=head_width)
         self._text.tag_configure("match", background=theme.pick(theme.MATCH_BACKGROUND, "light"))
+        self._text.tag_configure(EDGE, background=theme.pick(theme.EDGE_BACKGROUND, "light"))
         self._text.tag_raise("match")
         for sequence in ("<MouseWheel>", "<Button-4>", "<Button-5>", "<KeyRelease>"):
             self._text.bind(sequence, self._user_scrolled, add="+")
@@ -100,8 +102,15 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._text.bind("<Button-3>", self._open_menu)
         self._menu = tkinter.Menu(self, tearoff=False)
         self._menu_entry: LogEntry | None = None
-        self.notice = ctk.CTkLabel(self, text="", font=fonts.small, text_color=theme.WARNING, anchor="w", height=18)
-        self.notice.grid(row=3, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(2, 8))
+        bottom = ctk.CTkFrame(self, fg_color="transparent")
+        bottom.grid(row=3, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(2, 8))
+        bottom.columnconfigure(0, weight=1)
+        self.notice = ctk.CTkLabel(bottom, text="", font=fonts.small, text_color=theme.WARNING, anchor="w", height=18)
+        self.notice.grid(row=0, column=0, sticky="w")
+        self.count_label = ctk.CTkLabel(
+            bottom, text="", font=fonts.small, text_color=theme.MUTED, anchor="e", height=18
+        )
+        self.count_label.grid(row=0, column=1, sticky="e", padx=(8, 0))
         self.retranslate()
 
     def _build_bars(self, fonts: Fonts) -> None:
@@ -125,16 +134,17 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.search_entry.bind("<Escape>", lambda _e: self.clear_search())
         self.regex_box = ctk.CTkCheckBox(find, font=fonts.small, width=20, command=self._filter_changed)
         self.regex_box.grid(row=0, column=1, padx=(6, 0))
-        self.side_picker = ctk.CTkSegmentedButton(find, font=fonts.small, command=lambda _v: self._filter_changed())
+        # Drop-down choices: they take little room at the window's minimum width.
+        self.side_picker = ctk.CTkOptionMenu(
+            find, width=110, font=fonts.small, dynamic_resizing=False, command=lambda _v: self._filter_changed()
+        )
         self.side_picker.grid(row=0, column=2, padx=(6, 0))
-        self.direction_picker = ctk.CTkSegmentedButton(
-            find, font=fonts.small, command=lambda _v: self._filter_changed()
+        self.direction_picker = ctk.CTkOptionMenu(
+            find, width=110, font=fonts.small, dynamic_resizing=False, command=lambda _v: self._filter_changed()
         )
         self.direction_picker.grid(row=0, column=3, padx=(6, 0))
         self.hex_switch = ctk.CTkSwitch(find, font=fonts.small, width=40, command=self._hex_switched)
         self.hex_switch.grid(row=0, column=4, padx=(8, 0))
-        self.count_label = ctk.CTkLabel(find, text="", font=fonts.small, text_color=theme.MUTED, width=10)
-        self.count_label.grid(row=1, column=0, columnspan=5, sticky="w")
 
     # -- writing -------------------------------------------------------------------
 
@@ -217,12 +227,12 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.search_entry.select_range(0, "end")
 
     def show_sides(self, choice: str) -> None:
-        """Show every side ("all"), or only the "server" or the "client" side."""
-        self.side_picker.set(self._tr(f"log.filter.{choice}"))
+        """Show both sides ("sides"), or only the "server" or the "client" side."""
+        self.side_picker.set(self._tr(f"log.filter.{choice}"))  # set() does not call the command
         self._filter_changed()
 
     def show_directions(self, choice: str) -> None:
-        """Show every direction ("all"), or only what came "in" or went "out" (notices always show)."""
+        """Show both ways ("ways"), or only what came "in" or went "out" (notices always show)."""
         self.direction_picker.set(self._tr(f"log.filter.{choice}"))
         self._filter_changed()
 
@@ -310,8 +320,8 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.regex_box.configure(text=tr("log.regex"))
         self.hex_switch.configure(text=tr("log.hex"))
         for picker, choices, chosen in (
-            (self.side_picker, _SIDE_CHOICES, self._chosen(self.side_picker, _SIDE_CHOICES)),
-            (self.direction_picker, _DIRECTION_CHOICES, self._chosen(self.direction_picker, _DIRECTION_CHOICES)),
+            (self.side_picker, _SIDE_CHOICES, self._side),
+            (self.direction_picker, _DIRECTION_CHOICES, self._direction),
         ):
             picker.configure(values=[tr(f"log.filter.{choice}") for choice in choices])
             picker.set(tr(f"log.filter.{chosen}"))
@@ -322,6 +332,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         for tag, colour in theme.LOG_COLOURS.items():
             self._text.tag_configure(tag, foreground=theme.pick(colour, name))
         self._text.tag_configure("match", background=theme.pick(theme.MATCH_BACKGROUND, name))
+        self._text.tag_configure(EDGE, background=theme.pick(theme.EDGE_BACKGROUND, name))
 
     def refresh_paused(self) -> None:
         """Called now and then: the pause ends once the user is back at the end."""
@@ -424,7 +435,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         if lines:
             self._text.delete("1.0", f"{lines + 1}.0")
 
-    def _grow(self, marks: tuple[str, str], entry: LogEntry, added: str) -> None:
+    def _grow(self, marks: tuple[str, str], entry: LogEntry, added: list[Segment]) -> None:
         text, tr = self._text, self._tr
         start, end = marks
 
@@ -432,8 +443,9 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             if self.hex_view or entry.hex_shown:
                 self._redraw(entry, start, end)
             else:
-                if added:
-                    text.insert(end, added, entry.tag)
+                for piece, tag in added:
+                    if piece:
+                        text.insert(end, piece, tag or entry.tag)
                 if entry.complete:
                     mark, tail = entry.mark(tr), entry.tail(tr)
                     if mark:
@@ -481,18 +493,20 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
 
     def _filter_changed(self) -> None:
         self._search_after = None
-        sides = {"all": ALL_SIDES, "server": frozenset({Side.SERVER}), "client": frozenset({Side.CLIENT})}
+        sides = {"sides": ALL_SIDES, "server": frozenset({Side.SERVER}), "client": frozenset({Side.CLIENT})}
         directions = {
-            "all": ALL_DIRECTIONS,
+            "ways": ALL_DIRECTIONS,
             "in": frozenset({Direction.IN, Direction.INFO, Direction.ERROR}),
             "out": frozenset({Direction.OUT, Direction.INFO, Direction.ERROR}),
         }
+        self._side = self._chosen(self.side_picker, _SIDE_CHOICES)
+        self._direction = self._chosen(self.direction_picker, _DIRECTION_CHOICES)
         try:
             new = LogFilter.make(
                 str(self.search_entry.get()),
                 bool(self.regex_box.get()),
-                sides[self._chosen(self.side_picker, _SIDE_CHOICES)] | {Side.APP},
-                directions[self._chosen(self.direction_picker, _DIRECTION_CHOICES)],
+                sides[self._side] | {Side.APP},
+                directions[self._direction],
             )
         except BadPattern as exc:
             self.count_label.configure(text=self._tr("log.bad_regex", detail=exc.detail), text_color=theme.ERROR)
@@ -529,9 +543,9 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         entry.hex_shown = not entry.hex_shown
         self._rewrite()
 
-    def _chosen(self, picker: ctk.CTkSegmentedButton, choices: tuple[str, ...]) -> str:
+    def _chosen(self, picker: ctk.CTkOptionMenu, choices: tuple[str, ...]) -> str:
         shown = picker.get()
-        return next((choice for choice in choices if self._tr(f"log.filter.{choice}") == shown), "all")
+        return next((choice for choice in choices if self._tr(f"log.filter.{choice}") == shown), choices[0])
 
     def _show_count(self) -> None:
         tr = self._tr

@@ -18,6 +18,7 @@ from gui.panels.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse
 from words import Translator
 
 MAX_ADDRESSES_SHOWN = 4  # the rest are counted: the line stays short
+TILES_PER_ROW = 3
 # Port 0 asks the system for any free port; the status line then shows the real one.
 LOWEST_SERVER_PORT = 0
 
@@ -93,9 +94,9 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         tiles = ctk.CTkFrame(self, fg_color="transparent")
         tiles.grid(row=5, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 10))
         self.counters: dict[str, CounterTile] = {}
-        for column, name in enumerate(_COUNTERS):
+        for place, name in enumerate(_COUNTERS):  # two rows of three: they fit the narrowest window
             tile = CounterTile(tiles, fonts.small, fonts.value)
-            tile.grid(row=0, column=column, sticky="w", padx=(0, 18))
+            tile.grid(row=place // TILES_PER_ROW, column=place % TILES_PER_ROW, sticky="w", padx=(0, 18), pady=(0, 4))
             self.counters[name] = tile
 
         self.bind("<Configure>", lambda event: fit_wrap(self.status, int(event.width) - 2 * PADDING))

@@ -52,9 +52,11 @@ CLIENT_WIDTH = 6  # "#12345"
 HEAD_CHARS = 12 + 2 + SIDE_WIDTH + 3 + CLIENT_WIDTH + 1
 
 
-ENDING_MARKS = {b"\r\n": "␍␊", b"\n": "␊", b"\r": "␍", b"": ""}
-EDGE_SPACE = "␠"  # a space at either end of a message, made visible
+# A line ending's mark: its usual name, dim, right after the text (no font lacks these letters).
+ENDING_MARKS = {b"\r\n": " CRLF", b"\n": " LF", b"\r": " CR", b"": ""}
+EDGE = "edge"  # the tag of a space at either end of a message: shown with a tinted background
 _HELD = b" \r\n"  # trailing bytes that wait: a line ending, or spaces at the end of a message
+Segment = tuple[str, str]  # text and its tag ("" for the entry's own colour)
 
 
 @dataclass(eq=False, slots=True)
@@ -77,6 +79,8 @@ class LogEntry:
     continued: bool = False  # more bytes of a message already logged
     complete: bool = True
     shown_text: str = ""  # the visible text of `data` so far
+    lead: int = 0  # spaces at the start of shown_text (tinted on screen)
+    trail: int = 0  # spaces at the end of shown_text, once complete (tinted)
     hex_shown: bool = False  # this entry's own hex view, switched on by the user
     seq: int = 0  # its place in the log, given when it is kept
     _decoder: VisibleText = field(default_factory=VisibleText)
@@ -89,39 +93,50 @@ class LogEntry:
             return str(self.direction.value)
         return f"{self.side.value}_{self.direction.value}"
 
-    def add_bytes(self, data: bytes, size: int) -> str:
-        """Take a piece of this entry's bytes; return the text it adds on screen.
+    def add_bytes(self, data: bytes, size: int) -> list[Segment]:
+        """Take a piece of this entry's bytes; return what it adds on screen, as (text, tag) segments.
 
         Trailing spaces, CR and LF wait: at the end of the entry the CR and LF are its
-        line ending (shown as a mark) and the spaces are made visible; followed by more
-        bytes, they show as what they are. Spaces at the very start are made visible too.
+        line ending (shown as a mark) and the spaces are tinted; followed by more bytes,
+        they show as what they are. Spaces at the very start are tinted too.
         """
         room = max(0, DISPLAY_BYTES - len(self.data))
         kept = data[:room]
-        first = not self.data
+        first = not self.shown_text
         self.data += kept
         self.size += size
         combined = self._held_end + kept
         body = combined.rstrip(_HELD)
         self._held_end = combined[len(body) :]
         text = self._decoder.feed(body)
-        if first and text.startswith(" "):
-            stripped = text.lstrip(" ")
-            text = EDGE_SPACE * (len(text) - len(stripped)) + stripped
         self.shown_text += text
-        return text
+        if first and text.startswith(" "):
+            self.lead = len(text) - len(text.lstrip(" "))
+            return [(text[: self.lead], EDGE), (text[self.lead :], "")]
+        return [(text, "")]
 
-    def finish(self, ending: bytes, rtt: float | None) -> str:
-        """The entry is complete: return the text that ends its line on screen (what was held, shown as it is)."""
+    def finish(self, ending: bytes, rtt: float | None) -> list[Segment]:
+        """The entry is complete: return what ends its line on screen (what was held, shown as it is)."""
         self.complete, self.ending, self.rtt = True, ending, rtt
         held, self._held_end = self._held_end, b""
         extra = held[: len(held) - len(ending)] if ending and held.endswith(ending) else held
         spaces = len(extra) - len(extra.rstrip(b" "))
-        text = self._decoder.feed(extra[: len(extra) - spaces], final=True) + EDGE_SPACE * spaces
-        if not self.shown_text and text.startswith(" "):  # a message of spaces only
-            text = EDGE_SPACE * len(text)
-        self.shown_text += text
-        return text
+        text = self._decoder.feed(extra[: len(extra) - spaces], final=True)
+        edge = " " * spaces
+        if not self.shown_text and not text:  # a message of spaces only: they are all edge
+            self.lead = spaces
+        else:
+            self.trail = spaces
+        self.shown_text += text + edge
+        return [(text, ""), (edge, EDGE)]
+
+    def body_segments(self) -> list[Segment]:
+        """The shown text as segments, the spaces at either end tagged EDGE."""
+        text, lead, trail = self.shown_text, self.lead, self.trail
+        if not self.is_data:
+            return [(self.notice, "")]
+        middle_end = max(lead, len(text) - trail)
+        return [(text[:lead], EDGE), (text[lead:middle_end], ""), (text[middle_end:], EDGE)]
 
     def head(self) -> str:
         """Time, side, arrow and client: the fixed-width columns before the text."""
@@ -133,8 +148,8 @@ class LogEntry:
         return self.shown_text if self.is_data else self.notice
 
     def mark(self, tr: Translator) -> str:
-        """The dim part after a complete data entry's text: "(empty)" if it is, its line ending's mark right
-        after the text (␊, ␍␊, ␍; none for none), then its size."""
+        """The dim part after a complete data entry's text: "(empty)" if it is, its line ending's name (LF,
+        CRLF, CR; nothing for none), then its size."""
         if not self.is_data or not self.complete:
             return ""
         empty = tr("log.empty") if not self.shown_text else ""
@@ -160,7 +175,10 @@ class LogEntry:
 
     def segments(self, tr: Translator, hex_view: bool) -> tuple[list[str], int]:
         """Alternating text and tag arguments for one Tk Text insert, and how many lines they take."""
-        parts = [self.head(), "head", self.body(), self.tag]
+        parts = [self.head(), "head"]
+        for text, tag in self.body_segments():
+            if text:
+                parts += [text, tag or self.tag]
         mark = self.mark(tr)
         if mark:
             parts += [mark, "mark"]

@@ -42,12 +42,12 @@ def test_readme_case_1_hola_servidor_comes_back_uppercase(app: App) -> None:
     reply_shown(app, "HOLA SERVIDOR")
     pump_until(app, lambda: app.client_panel.rtt_label.cget("text").startswith("round trip "))
     assert app.client_panel.message == ""  # sent, so the box is ready for the next one
-    log_shows(app, "HOLA SERVIDOR␊  14 B  (")
+    log_shows(app, "HOLA SERVIDOR LF  14 B  (")
     # The server side shows the message received, the client side the uppercase reply with its round trip.
-    assert lines_with(app, "SERVER   ← #1", "hola servidor␊  14 B")
-    assert lines_with(app, "SERVER   → #1", "HOLA SERVIDOR␊  14 B")
-    assert lines_with(app, "CLIENT   →", "hola servidor␊  14 B")
-    [reply] = lines_with(app, "CLIENT   ←", "HOLA SERVIDOR␊  14 B  (")
+    assert lines_with(app, "SERVER   ← #1", "hola servidor LF  14 B")
+    assert lines_with(app, "SERVER   → #1", "HOLA SERVIDOR LF  14 B")
+    assert lines_with(app, "CLIENT   →", "hola servidor LF  14 B")
+    [reply] = lines_with(app, "CLIENT   ←", "HOLA SERVIDOR LF  14 B  (")
     assert reply.endswith(" ms)")
 
 
@@ -127,11 +127,11 @@ def test_a_banner_and_pushes_are_labelled_unsolicited(app: App, make_peer: Calla
     device = make_peer(DeviceServer, 0.2)
     connect_client(app, device.address[1])
     pick(app.client_panel.ending_picker, "CRLF")
-    log_shows(app, "WELCOME␍␊  9 B  (unsolicited)")
+    log_shows(app, "WELCOME CRLF  9 B  (unsolicited)")
     send_message(app, "PING")
     reply_shown(app, "OK")
     log_shows(app, "\\x02STAT\\0\\x17\\x03  8 B  (unsolicited)")
-    [ok] = lines_with(app, "CLIENT   ←", "OK␍␊  4 B  (")
+    [ok] = lines_with(app, "CLIENT   ←", "OK CRLF  4 B  (")
     assert "unsolicited" not in ok and ok.endswith(" ms)")
 
 
@@ -200,10 +200,10 @@ def test_the_log_shows_events_in_the_order_they_happened(app: App) -> None:
     assert [e.mono for e in entries] == sorted(e.mono for e in entries)
     lines = app.log.shown_text().splitlines()
     for word in ("uno", "dos", "tres"):
-        sent = next(i for i, line in enumerate(lines) if "CLIENT   →" in line and f" {word}␊" in line)
-        received = next(i for i, line in enumerate(lines) if "SERVER   ←" in line and f" {word}␊" in line)
-        answered = next(i for i, line in enumerate(lines) if "SERVER   →" in line and f" {word.upper()}␊" in line)
-        reply = next(i for i, line in enumerate(lines) if "CLIENT   ←" in line and f" {word.upper()}␊" in line)
+        sent = next(i for i, line in enumerate(lines) if "CLIENT   →" in line and f" {word} LF" in line)
+        received = next(i for i, line in enumerate(lines) if "SERVER   ←" in line and f" {word} LF" in line)
+        answered = next(i for i, line in enumerate(lines) if "SERVER   →" in line and f" {word.upper()} LF" in line)
+        reply = next(i for i, line in enumerate(lines) if "CLIENT   ←" in line and f" {word.upper()} LF" in line)
         assert sent < received < answered < reply
 
 

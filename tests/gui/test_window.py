@@ -8,6 +8,7 @@ import tkinter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import customtkinter as ctk
 import pytest
 
 from gui import theme
@@ -213,7 +214,7 @@ def test_the_shortcuts_do_what_f1_says(app: App) -> None:
     app.event_generate("<F6>")
     pump_until(app, lambda: app.client_panel.status.text.startswith("Connected to"), message="connected by F6")
     send_message(app, "hola")
-    log_shows(app, "HOLA␊")
+    log_shows(app, "HOLA LF")
     app.event_generate("<Control-f>")
     settle(app)
     assert app.focus_get() == focus_surface(app.log.search_entry)
@@ -224,7 +225,7 @@ def test_the_shortcuts_do_what_f1_says(app: App) -> None:
     pump_until(app, lambda: app.help_window is not None and app.help_window.winfo_exists(), message="help open")
     assert app.help_window is not None
     shown = app.help_window.content()
-    assert "Ctrl+F" in shown and "F5" in shown and "␍␊ is CRLF" in shown
+    assert "Ctrl+F" in shown and "F5" in shown and "CRLF is \\r\\n" in shown
 
 
 def test_listening_on_every_interface_comes_with_a_warning(app: App) -> None:
@@ -251,3 +252,58 @@ def test_run_opens_the_window_and_returns_0_once_it_is_closed(
     assert app_module.run(settings_path) == 0
     assert settings_path.exists()
     assert not worker_threads()
+
+
+def _holders(widget: tkinter.Misc) -> list[tkinter.Misc]:
+    holders, master = [], widget.master
+    while master is not None:
+        holders.append(master)
+        master = master.master
+    return holders
+
+
+def _squeezed(app: App) -> list[str]:
+    """Controls narrower than they ask to be (their words cut), or reaching past the window's right edge."""
+    problems = []
+    right_edge = app.winfo_rootx() + app.winfo_width()
+    stack: list[tkinter.Misc] = [app]
+    while stack:
+        widget = stack.pop()
+        stack.extend(widget.winfo_children())
+        if not widget.winfo_ismapped():
+            continue
+        fixed_text = isinstance(widget, (ctk.CTkButton, ctk.CTkCheckBox, ctk.CTkSwitch, ctk.CTkRadioButton))
+        label = isinstance(widget, ctk.CTkLabel) and not widget.cget("wraplength")
+        if not (fixed_text or label):
+            continue
+        text = str(widget.cget("text"))
+        if widget.winfo_width() + 1 < widget.winfo_reqwidth():
+            problems.append(f"{text!r}: {widget.winfo_width()} px of {widget.winfo_reqwidth()}")
+        if widget.winfo_rootx() + widget.winfo_width() > right_edge + 1:
+            problems.append(f"{text!r}: past the window's edge")
+        for holder in _holders(widget):  # cut off by any frame it sits in
+            if widget.winfo_rootx() + widget.winfo_width() > holder.winfo_rootx() + holder.winfo_width() + 1:
+                problems.append(f"{text!r}: past the edge of {holder.winfo_name()}")
+                break
+    return problems
+
+
+@pytest.mark.parametrize("language", ["English", "Español"])
+def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, language: str) -> None:
+    pick(app.header.language_picker, language)
+    app.geometry(f"{MIN_WIDTH}x{MIN_HEIGHT}")
+    pump_until(app, lambda: app.winfo_width() == MIN_WIDTH, message="at the minimum size")
+    settle(app)
+    assert _squeezed(app) == []
+    assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+
+
+def test_the_squeeze_check_sees_a_cut_control(app: App) -> None:
+    box = ctk.CTkFrame(app.log, width=60, height=30)
+    box.grid_propagate(False)
+    box.grid(row=4, column=0, sticky="w")
+    label = ctk.CTkLabel(box, text="a label far too long for its box")
+    label.grid(row=0, column=0)
+    settle(app)
+    assert any("a label far too long" in problem for problem in _squeezed(app))
+    box.destroy()

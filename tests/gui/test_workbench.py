@@ -53,7 +53,7 @@ def test_escapes_and_hex_send_real_bytes_and_typed_text_stays_text(app: App) -> 
     log_shows(app, "\\x02STAT\\x03  6 B")  # six bytes: STX, S, T, A, T, ETX
     pick(panel.mode_picker, "Hex")
     send_message(app, "41 42 0a")
-    log_shows(app, "AB␊  3 B")
+    log_shows(app, "AB LF  3 B")
     pick(panel.mode_picker, "Text")
     send_message(app, "\\x02")
     log_shows(app, "\\\\x02  4 B")  # four characters typed: the backslash shows doubled, never as a byte
@@ -161,7 +161,7 @@ def test_saved_messages_are_added_sent_with_ctrl_number_and_kept(make_app: Calla
     assert [m.name for m in app.saved.items] == ["estado"]
     panel.clear_message()
     app.event_generate("<Control-Key-1>")
-    log_shows(app, "STATUS?␍␊  9 B")
+    log_shows(app, "STATUS? CRLF  9 B")
     app.close()
     again = make_app()
     assert [(m.name, m.text, m.ending) for m in again.saved.items] == [("estado", "status?", "CRLF")]
@@ -172,7 +172,7 @@ def test_a_line_of_the_log_is_saved_as_a_message_that_sends_the_same_bytes(app: 
     sock = connect_raw(("127.0.0.1", port))
     sock.sendall(b"\x02STAT\x00\x17\x03\r\n")
     recv_exactly(sock, 9)
-    log_shows(app, "\\x02STAT\\0\\x17\\x03␍␊")
+    log_shows(app, "\\x02STAT\\0\\x17\\x03 CRLF")
     entry = next(e for e in app.log.model.entries() if e.is_data and e.direction.value == "in")
     app.save_entry_as_message(entry)
     [saved] = app.saved.items
@@ -211,7 +211,7 @@ def test_search_shows_matching_lines_highlighted_and_counted(app: App) -> None:
     connected(app)
     for text in ("alfa", "beta", "alfabeto"):
         send_message(app, text)
-    log_shows(app, "ALFABETO␊")
+    log_shows(app, "ALFABETO LF")
     app.log.search("alfa")
     lines = app.log.shown_text().splitlines()
     assert all("alfa" in line.lower() for line in lines) and len(lines) == 8  # 2 messages × 4 lines each
@@ -229,18 +229,18 @@ def test_search_shows_matching_lines_highlighted_and_counted(app: App) -> None:
 def test_side_and_direction_filters(app: App) -> None:
     connected(app)
     send_message(app, "hola")
-    log_shows(app, "HOLA␊")
+    log_shows(app, "HOLA LF")
     app.log.show_sides("client")
     app.log.show_directions("in")
-    data_lines = [line for line in app.log.shown_text().splitlines() if "␊" in line]
-    assert len(data_lines) == 1 and "CLIENT   ←" in data_lines[0] and "HOLA␊" in data_lines[0]
+    data_lines = [line for line in app.log.shown_text().splitlines() if " LF" in line]
+    assert len(data_lines) == 1 and "CLIENT   ←" in data_lines[0] and "HOLA LF" in data_lines[0]
     assert app.log.count_label.cget("text") == "Filtered: some lines are hidden"
 
 
 def test_hex_view_for_the_whole_log_or_one_line(app: App) -> None:
     connected(app)
     send_message(app, "hola")
-    log_shows(app, "HOLA␊")
+    log_shows(app, "HOLA LF")
     app.log.set_hex_view(True)
     assert "0000  68 6f 6c 61 0a" in app.log.shown_text() and "0000  48 4f 4c 41 0a" in app.log.shown_text()
     app.log.set_hex_view(False)

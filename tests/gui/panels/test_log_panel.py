@@ -72,7 +72,7 @@ def test_bytes_show_as_they_arrive_and_the_entry_grows_in_place(app: App) -> Non
         rtt=0.0042,
     )
     lines = app.log.shown_text().splitlines()
-    assert lines[0].endswith("HOLA␊  5 B  (4.20 ms)")  # grown in its own line, above what came since
+    assert lines[0].endswith("HOLA LF  5 B  (4.20 ms)")  # grown in its own line, above what came since
     assert lines[1].endswith("something else happened")
 
 
@@ -103,7 +103,7 @@ def test_unsolicited_entries_are_labelled_and_cut_entries_say_how_much_is_hidden
     )
     app.log.flush()
     welcome, cut = app.log.shown_text().splitlines()
-    assert welcome.endswith("WELCOME␍␊  9 B  (unsolicited)")
+    assert welcome.endswith("WELCOME CRLF  9 B  (unsolicited)")
     assert cut.endswith("x" * 10 + f"  100,000 B  … {100_000 - DISPLAY_BYTES:,} more bytes")
     assert len(cut) < 1000
 
@@ -201,7 +201,7 @@ def test_save_writes_text_or_csv(app: App, tmp_path: Path, monkeypatch: pytest.M
     text_file = tmp_path / "talk.txt"
     assert app.log.save(text_file)
     lines = [line for line in text_file.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    assert lines[0].startswith(DAY_OF_T0 + " ") and lines[0].endswith("HOLA, SERVIDOR␊  15 B  (1.50 ms)")
+    assert lines[0].startswith(DAY_OF_T0 + " ") and lines[0].endswith("HOLA, SERVIDOR LF  15 B  (1.50 ms)")
     assert "CLIENT   ←" in lines[0]
     assert lines[1] == "    hex: 48 4f 4c 41 2c 20 53 45 52 56 49 44 4f 52 0a"
 
