@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from words import errors, window
+from words import check, errors, window
 
-AREAS: tuple[ModuleType, ...] = (errors, window)
+AREAS: tuple[ModuleType, ...] = (errors, window, check)
 LANGUAGES = ("es", "en")
 FALLBACK_LANGUAGE = "en"
 # The language picker shows each language in its own words.

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.check.registry import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
+from core.check.results import ServerKind
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
 from tests.support.launcher import REPO_ROOT as REPO
@@ -18,8 +20,13 @@ from words.tables import AREAS, TABLES, merge
 DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "error.": {kind.value for kind in ErrorKind},
     "reason.": {reason.value for reason in DisconnectReason},
+    "check.title.": set(SERVER_CHECK_IDS),
+    "check.hint.": set(SERVER_CHECK_IDS),
+    "check.client.title.": set(CLIENT_CHECK_IDS),
+    "check.client.hint.": set(CLIENT_CHECK_IDS),
+    "check.kind.": {kind.value for kind in ServerKind},
 }
-SOURCES = ("core", "gui", "words", "cli.py", "main.py")
+SOURCES = ("core", "gui", "words", "cli", "main.py")
 
 
 def test_both_languages_have_the_same_keys_and_placeholders() -> None:
