@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from cli import client, serve
+from cli import check, client, serve
 
 # Each face module has `register(subparsers)`, which adds its sub-commands and sets `run` on them.
-FACES = (serve, client)
+FACES = (serve, client, check)
 Run = Callable[[argparse.Namespace], int]
 
 
