@@ -310,5 +310,8 @@ def class_table(rows: Sequence[tuple[Student, Report]], tr: Translator) -> list[
             continue
         marks = {r.check_id: PASS_MARK if r.passed else FAIL_MARK for r in report.results}
         body.append([student.name, *(marks.get(check_id, "") for check_id in SERVER_CHECK_IDS), str(report.passed)])
-    widths = [max(len(row[i]) for row in [header, *body] if i < len(row)) for i in range(len(header))]
+    # A row that could not connect has one cell across every check column: it does not set their widths.
+    full = [row for row in [header, *body] if len(row) == len(header)]
+    widths = [max(len(row[i]) for row in full) for i in range(len(header))]
+    widths[0] = max(len(row[0]) for row in [header, *body])
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *body]]

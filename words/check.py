@@ -59,7 +59,7 @@ EN: dict[str, str] = {
     "check.client.hint.caso1": "read a line with input(), send it with sendall(), then recv() the reply and print it",
     "check.client.hint.caso2": "after sending DESCONEXION, close the socket and end the program",
     "check.client.hint.split-reply": "one recv() may bring only part of the reply: keep reading until it is "
-    "complete (up to its newline)",
+    "complete (up to its newline, or as many bytes as you sent)",
     "check.client.hint.unicode": 'encode what you send and decode what you receive as UTF-8 ("utf-8")',
     "check.client.hint.split-utf8": "join the bytes of the reply and decode them once: decoding each recv() "
     "chunk breaks a character split between two reads",
@@ -188,7 +188,7 @@ ES: dict[str, str] = {
     "y muéstrala",
     "check.client.hint.caso2": "después de enviar DESCONEXION, cierra el socket y termina el programa",
     "check.client.hint.split-reply": "un recv() puede traer solo parte de la respuesta: sigue leyendo hasta "
-    "tenerla completa (hasta su salto de línea)",
+    "tenerla completa (hasta su salto de línea, o tantos bytes como enviaste)",
     "check.client.hint.unicode": 'codifica lo que envías y decodifica lo que recibes como UTF-8 ("utf-8")',
     "check.client.hint.split-utf8": "junta los bytes de la respuesta y decodifícalos una vez: decodificar cada "
     "trozo de recv() rompe un carácter partido entre dos lecturas",

@@ -139,7 +139,5 @@ class ClientRun:
                 result = CheckResult(
                     spec.check_id, False, detail, client_hint(spec.check_id), client_title(spec.check_id)
                 )
-                if outcome is not Outcome.CANCELLED and self._on_result is not None:
-                    self._on_result(result)
             results.append(result)
         return Report(self.label, outcome, tuple(results), self._now() - self._started, None, error)

@@ -20,6 +20,7 @@ from core.check.wire import Bounded
 # What a program prints is searched in its first this-many bytes (a program that prints forever is cut).
 OUTPUT_KEPT_BYTES = 256 * 1024
 END_WAIT_SECONDS = 2.0
+EXIT_POLL_SECONDS = 0.01
 # A Python program prints through a pipe in UTF-8 and at once, as it would on a terminal.
 PYTHON_ENVIRONMENT = {"PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
 
@@ -156,11 +157,15 @@ class Program:
         return all(reader.done() for reader in self._readers)
 
     async def wait_exit(self, deadline: float) -> int | None:
-        """Wait for it to end; its exit code, or None if it still runs at `deadline`."""
-        remaining = deadline - asyncio.get_running_loop().time()
-        with contextlib.suppress(asyncio.TimeoutError):
-            return await asyncio.wait_for(asyncio.shield(self.process.wait()), max(0.0, remaining))
-        return None
+        """Wait for it to end; its exit code, or None if it still runs at `deadline`.
+
+        Looks at the exit code itself: asyncio's `wait()` also waits for the output pipes to close, which a
+        child the program started (and left running) may hold open.
+        """
+        loop = asyncio.get_running_loop()
+        while self.process.returncode is None and loop.time() < deadline:
+            await asyncio.sleep(EXIT_POLL_SECONDS)
+        return self.process.returncode
 
     async def end(self) -> None:
         """End the program and everything it started, by its PID; close its pipes. Never raises."""

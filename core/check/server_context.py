@@ -56,11 +56,12 @@ class ServerContext:
         """A deadline `seconds` from now, never past the check's own."""
         return min(self.deadline, self.now() + seconds)
 
-    async def connect(self, rcvbuf: int | None = None) -> Conn:
-        """A new connection to the target; raises ConnectFailed with the reason in words keys."""
+    async def connect(self, buffers: int | None = None) -> Conn:
+        """A new connection to the target (kernel buffers of `buffers` bytes if given); raises ConnectFailed
+        with the reason in words keys."""
         timeout = max(0.05, min(CONNECT_TIMEOUT_SECONDS, self.deadline - self.now()))
         try:
-            conn = await Conn.open(self.target.address, self.target.family, self.transcript, timeout, rcvbuf)
+            conn = await Conn.open(self.target.address, self.target.family, self.transcript, timeout, buffers)
         except (OSError, asyncio.TimeoutError) as exc:
             info = error_info(exc, self.target.host, self.target.port)
             raise ConnectFailed(Verdict(False, error_detail(info))) from exc

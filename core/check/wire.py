@@ -104,15 +104,24 @@ class Conn:
 
     @classmethod
     async def open(
-        cls, address: tuple[str, int], family: int, transcript: Transcript, timeout: float, rcvbuf: int | None = None
+        cls,
+        address: tuple[str, int],
+        family: int,
+        transcript: Transcript,
+        timeout: float,
+        buffers: int | None = None,
     ) -> Conn:
-        """Connect to `address` within `timeout`; raises OSError or TimeoutError (the socket is closed then)."""
+        """Connect to `address` within `timeout`; raises OSError or TimeoutError (the socket is closed then).
+
+        `buffers` sets the kernel's send and receive buffers to that size (else the system's defaults).
+        """
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
             sock.setblocking(False)
-            if rcvbuf is not None:
+            if buffers is not None:
                 # Set before connecting, so the window the peer sees is small from the start.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, buffers)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, buffers)
             await asyncio.wait_for(asyncio.get_running_loop().sock_connect(sock, address), timeout)
             reader, writer = await asyncio.open_connection(sock=sock, limit=READ_CHUNK)
         except BaseException:

@@ -93,6 +93,11 @@ class StudentServer:
 
     # -- bookkeeping ---------------------------------------------------------------------------------
 
+    def connections(self) -> int:
+        """How many client connections are open right now."""
+        with self._lock:
+            return len(self._conns)
+
     def _track(self, conn: socket.socket) -> None:
         with self._lock:
             self._conns.add(conn)
