@@ -19,7 +19,7 @@ from core.check.wire import Bounded
 
 # What a program prints is searched in its first this-many bytes (a program that prints forever is cut).
 OUTPUT_KEPT_BYTES = 256 * 1024
-END_WAIT_SECONDS = 2.0
+END_WAIT_SECONDS = 1.0  # after a kill, for the exit and the pipes to close
 EXIT_POLL_SECONDS = 0.01
 # A Python program prints through a pipe in UTF-8 and at once, as it would on a terminal.
 PYTHON_ENVIRONMENT = {"PYTHONUNBUFFERED": "1", "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}

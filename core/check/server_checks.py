@@ -30,13 +30,16 @@ LONG_MESSAGE_BYTES = 100_000
 PIPELINED_MESSAGES = 1000
 CONVERSATION = ("uno", "dos", "tres")
 TWO_LINES = b"primero\nsegundo\n"
-# The slow reader: a client with small kernel buffers sends this much without reading, enough to fill the
-# server's send buffer (4 MiB at most on Linux by default) and more, so a server that blocks on one
-# client's send is stuck; then another client asks. With small buffers on the slow client's side, most of
-# what it sends waits in the checker, where the checker sees the server take it (or stop taking it).
-SLOW_READER_BYTES = 8 * 1024 * 1024
+# The slow reader: a client with small kernel buffers sends without reading, a megabyte at a time for as
+# long as the server takes it (up to SLOW_READER_MAX_BYTES), until the server's buffers and its send to the
+# slow client are full; then another client asks. With small buffers on the slow client's side, what the
+# server has not taken waits in the checker, where the checker sees the server take it (or stop taking it).
 SLOW_READER_BUFFERS = 65536
-SLOW_READER_LINE = b"abcdefghij" * 99 + b"abcdefghi\n"  # 1,000 bytes
+# Long lines: a server that blocks on its send to the slow client is then stuck inside one send of a reply
+# far bigger than what the slow client's closed window lets through now and then (the kernel probes it).
+SLOW_READER_LINE = b"abcdefghij" * 26214 + b"abc\n"  # 256 KiB
+SLOW_READER_CHUNK = SLOW_READER_LINE * 4
+SLOW_READER_MAX_BYTES = 48 * len(SLOW_READER_CHUNK)
 SLOW_READER_TRIES = 3
 STALL_STEADY_SECONDS = 0.3  # the server took nothing from the slow client this long: it stopped reading it
 STALL_WAIT_SECONDS = 1.2
@@ -197,40 +200,64 @@ async def half_close(ctx: ServerContext) -> Verdict:
     return verdict if closed else fail("check.detail.no-close-after-eof", seconds=seconds(CLOSE_WAIT_SECONDS))
 
 
-async def _wait_for_stall(ctx: ServerContext, conn: Conn) -> None:
-    """Wait until the server stops taking what `conn` sends (STALL_STEADY_SECONDS of no progress), at most
-    STALL_WAIT_SECONDS."""
+class _Flood:
+    """What the slow client sends: another chunk whenever less than one waits to be sent, up to the most."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+        self.written = 0
+
+    def top_up(self) -> None:
+        if self.conn.write_buffer_size < len(SLOW_READER_CHUNK) and self.written < SLOW_READER_MAX_BYTES:
+            self.conn.write(SLOW_READER_CHUNK)
+            self.written += len(SLOW_READER_CHUNK)
+
+    @property
+    def waiting(self) -> int:
+        return self.conn.write_buffer_size
+
+
+async def _wait_for_stall(ctx: ServerContext, flood: _Flood) -> None:
+    """Feed the slow client's flood until the server stops taking it (STALL_STEADY_SECONDS with no progress
+    and something still waiting), at most STALL_WAIT_SECONDS."""
     deadline = ctx.until(STALL_WAIT_SECONDS)
-    last, steady_since = conn.write_buffer_size, ctx.now()
-    while ctx.now() < deadline and ctx.now() - steady_since < STALL_STEADY_SECONDS:
+    flood.top_up()
+    last, steady_since = flood.waiting, ctx.now()
+    while ctx.now() < deadline and (ctx.now() - steady_since < STALL_STEADY_SECONDS or not last):
         await asyncio.sleep(0.02)
-        size = conn.write_buffer_size
-        if size != last:
-            last, steady_since = size, ctx.now()
+        flood.top_up()
+        if flood.waiting != last:
+            last, steady_since = flood.waiting, ctx.now()
+        elif not last and flood.written >= SLOW_READER_MAX_BYTES:
+            return  # it took everything: it is not stuck with this client
 
 
 async def slow_reader(ctx: ServerContext) -> Verdict:
     """While one client sends a lot and reads nothing, another client is still served.
 
-    The other client's answer counts only if the server took nothing from the slow client meanwhile (it
-    was stuck with it, as a server that blocks on a send would be); else the other client asks again.
+    The other client's answer counts only if the server took nothing from the slow client before, during
+    and a while after it (it was stuck with the slow one, as a server that blocks on a send would be, and
+    not merely slow); else the other client asks again.
     """
     slow = await ctx.connect(buffers=SLOW_READER_BUFFERS)
     slow.pause_reading()
-    payload = SLOW_READER_LINE * (SLOW_READER_BYTES // len(SLOW_READER_LINE))
-    slow.write(payload)
+    flood = _Flood(slow)
     other = await ctx.connect()
     message = ctx.frame(GREETING)
     for _ in range(SLOW_READER_TRIES):
-        await _wait_for_stall(ctx, slow)
-        before = slow.write_buffer_size
+        await _wait_for_stall(ctx, flood)
+        before = flood.waiting
         other.write(message)
         reply = await other.read_reply(upper(message), ctx.until(SECOND_CLIENT_WAIT_SECONDS), ctx.lines)
-        if reply.status is not ReadStatus.MATCH or slow.write_buffer_size in (before, 0):
+        if reply.status is not ReadStatus.MATCH or before == 0:
+            break
+        # Stuck with the slow client before, during and a while after: it served the other one anyway.
+        await asyncio.sleep(min(STALL_STEADY_SECONDS, max(0.0, ctx.deadline - ctx.now())))
+        if flood.waiting == before:
             break
     # The slow client reads at last, so its connection ends gracefully and the server is left healthy.
     slow.resume_reading()
-    await slow.drain(len(payload), ctx.deadline, DRAIN_QUIET_SECONDS)
+    await slow.drain(flood.written, ctx.deadline, DRAIN_QUIET_SECONDS)
     await slow.close()  # a server that serves one client at a time turns to the other now
     if reply.status is ReadStatus.MATCH:
         return ok("check.detail.slow-reader-ok")

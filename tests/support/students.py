@@ -397,6 +397,22 @@ SERVERS: dict[str, type[StudentServer] | type[DiesOnResetServer]] = {
 }
 
 
+class StandInProcess:
+    """A stand-in server of this module run in a process of its own (`python -m tests.support.students FAULT`),
+    so its threads never wait for the interpreter lock of the process that checks it."""
+
+    def __init__(self, fault: str) -> None:
+        self.fault = fault
+        command = [sys.executable, "-m", "tests.support.students", fault]
+        self._running: RunningServer = start_server(fault, command)
+        self.address: tuple[str, int] = (self._running.host, self._running.port)
+
+    def close(self) -> None:
+        """Ctrl+C it (it closes its sockets and joins its threads), or kill it if it hangs."""
+        stop_server(self._running)
+        assert self._running.process.poll() is not None
+
+
 # --- clients: whole programs, run as `python FILE PORT` -------------------------------------------
 
 # The original classroom client.py: no newline, one recv(1024) per message, decoded at once.
@@ -504,3 +520,19 @@ def process_alive(pid: int) -> bool:
         with contextlib.suppress(OSError, IndexError):
             return status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
     return True
+
+
+def _serve_until_interrupted(fault: str) -> None:
+    """Run one stand-in server until Ctrl+C (SIGINT); print where it listens first, as the launcher expects."""
+    server = SERVERS[fault]()
+    print(f"listening on {server.address[0]}:{server.address[1]}", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+if __name__ == "__main__":
+    _serve_until_interrupted(sys.argv[1])

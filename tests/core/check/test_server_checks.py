@@ -18,7 +18,15 @@ from core.check.server_checks import LONG_MESSAGE_BYTES
 from core.check.wire import Conn
 from tests.support.peers import OriginalServer
 from tests.support.servers import RunningServer
-from tests.support.students import SERVERS, FullBacklogServer, RefusingPort, RudeServer, SilentServer
+from tests.support.students import (
+    SERVERS,
+    DiesOnResetServer,
+    FullBacklogServer,
+    RefusingPort,
+    RudeServer,
+    SilentServer,
+    StandInProcess,
+)
 from tests.support.waiting import WAIT, wait_until
 from words import TABLES
 
@@ -47,8 +55,13 @@ def failed(report: Report) -> set[str]:
 
 @pytest.fixture(scope="module")
 def stand_in_reports() -> Iterator[dict[str, Report]]:
-    """Every stand-in server checked at once; each stand-in is closed (threads joined, process ended) after."""
-    stand_ins = {fault: SERVERS[fault]() for fault in EXPECTED_FAILURES}
+    """Every stand-in server checked at once, each in a process of its own, as a student's server would be
+    (in the test's process its threads would also wait for the checkers' interpreter lock). Each is stopped
+    after: its threads joined, its process ended."""
+    stand_ins = {
+        fault: DiesOnResetServer() if fault == DiesOnResetServer.fault else StandInProcess(fault)
+        for fault in EXPECTED_FAILURES
+    }
     try:
         jobs = {fault: start_server_check(*stand_in.address) for fault, stand_in in stand_ins.items()}
         yield {fault: job.wait(RUN_BOUND_SECONDS + WAIT) for fault, job in jobs.items()}
@@ -63,7 +76,10 @@ def test_every_stand_in_fault_is_listed() -> None:
 
 @pytest.mark.parametrize("fault", sorted(EXPECTED_FAILURES))
 def test_a_stand_in_fails_exactly_the_checks_its_fault_breaks(stand_in_reports: dict[str, Report], fault: str) -> None:
-    report = stand_in_reports[fault]
+    assert_verdicts(stand_in_reports[fault], fault)
+
+
+def assert_verdicts(report: Report, fault: str) -> None:
     assert report.outcome is Outcome.COMPLETED
     assert report.kind is ServerKind.LINES
     assert failed(report) == EXPECTED_FAILURES[fault], [(r.check_id, r.detail) for r in report.results]
@@ -142,7 +158,7 @@ def test_only_the_target_address_is_contacted(server: RunningServer, monkeypatch
         return await real_open(address, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Conn, "open", recording_open)
-    check_server("localhost", server.port)
+    check_server(server.host, server.port)
     assert contacted and set(contacted) == {(server.host, server.port)}
 
 
