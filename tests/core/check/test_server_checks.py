@@ -200,6 +200,20 @@ def test_a_server_that_never_answers_fails_every_check_within_the_bound() -> Non
     assert report.duration < RUN_BOUND_SECONDS
 
 
+def test_the_run_budget_cuts_the_checks_left_when_it_runs_out() -> None:
+    """A server that serves one client at a time is checked one check after another; with a budget of 3 s
+    the run stops at 3 s (and a little more to end the last check) and says which checks it had no time for."""
+    slow = StandInProcess("one-at-a-time")
+    try:
+        report = check_server(*slow.address, budget=3.0)
+    finally:
+        slow.close()
+    assert report.outcome is Outcome.COMPLETED
+    assert report.duration < 3.0 + 1.0
+    cut = [r.check_id for r in report.results if r.detail.key == "check.detail.out-of-time"]
+    assert cut and cut == list(SERVER_CHECK_IDS)[-len(cut) :]  # the last ones in the order they run
+
+
 def test_a_rude_server_never_crashes_the_checker() -> None:
     rude = RudeServer()
     try:
