@@ -92,6 +92,7 @@ EN: dict[str, str] = {
     "check.detail.new-client-refused": "after the reset, the server refused new connections: it stopped",
     "check.detail.new-client-unserved": "after the reset, a new client got no right reply",
     "check.detail.no-address": "the host name has no address",
+    "check.detail.bad-port": "{port} is not a port: a port is a whole number from 1 to 65535",
     # --- details: client checks --------------------------------------------------------------------
     "check.detail.program-not-started": "the program could not be started: {detail}",
     "check.detail.program-no-connection": "the program did not connect to port {port} within {seconds} s",
@@ -222,6 +223,7 @@ ES: dict[str, str] = {
     "check.detail.new-client-refused": "tras el corte, el servidor rechazó conexiones nuevas: se detuvo",
     "check.detail.new-client-unserved": "tras el corte, un cliente nuevo no recibió una respuesta correcta",
     "check.detail.no-address": "el nombre de host no tiene dirección",
+    "check.detail.bad-port": "{port} no es un puerto: un puerto es un número entero de 1 a 65535",
     # --- details: client checks --------------------------------------------------------------------
     "check.detail.program-not-started": "no se pudo iniciar el programa: {detail}",
     "check.detail.program-no-connection": "el programa no se conectó al puerto {port} en {seconds} s",

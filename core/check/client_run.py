@@ -16,7 +16,7 @@ from core.check.client_context import ClientContext
 from core.check.program import command_line
 from core.check.registry import CLIENT_CHECKS, RUN_BUDGET_SECONDS, ClientSpec, client_hint, client_title
 from core.check.results import CheckResult, Clip, Detail, Outcome, Report
-from core.check.server_run import BACKSTOP_SECONDS, ResultCallback
+from core.check.server_run import BACKSTOP_SECONDS, MAX_PORT, ResultCallback
 from core.check.verdicts import Stop, Verdict, error_detail, fail, seconds
 from core.defaults import DEFAULT_HOST
 from core.errors import error_info
@@ -60,6 +60,9 @@ class ClientRun:
         """Every client check in turn; the program is ended after each. Cancelling returns a CANCELLED report."""
         self._started = self._now()
         self._ends = self._started + self.budget
+        if not 0 < self.port <= MAX_PORT:
+            detail = Detail.of("check.detail.bad-port", port=self.port)
+            return self._report(Outcome.NOT_STARTED, fill=detail, error=detail)
         try:
             listener = self._listen()
         except OSError as exc:

@@ -24,6 +24,7 @@ ResultCallback = Callable[[CheckResult], None]
 # The runner's own backstop past a check's limit: a check stops itself at its deadline, this only bounds
 # a check that somehow did not.
 BACKSTOP_SECONDS = 0.5
+MAX_PORT = 65535
 
 
 class ServerRun:
@@ -94,19 +95,21 @@ class ServerRun:
 
     async def _reach(self, transcript: Transcript) -> tuple[Target, Conn] | Detail:
         """Resolve the host once and open the first connection; on failure, why, in words keys."""
+        if not 0 < self.port <= MAX_PORT:  # else the port would wrap around to another one
+            return Detail.of("check.detail.bad-port", port=self.port)
         loop = asyncio.get_running_loop()
         failure: Detail | None = None
         try:
             infos = await asyncio.wait_for(
                 loop.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM), CONNECT_TIMEOUT_SECONDS
             )
-        except (OSError, asyncio.TimeoutError, UnicodeError) as exc:
+        except (OSError, asyncio.TimeoutError, UnicodeError, ValueError, OverflowError) as exc:
             return error_detail(error_info(exc, self.host, self.port))
         for family, _, _, _, sockaddr in infos:
             address = (str(sockaddr[0]), int(sockaddr[1]))
             try:
                 conn = await Conn.open(address, family, transcript, CONNECT_TIMEOUT_SECONDS)
-            except (OSError, asyncio.TimeoutError) as exc:
+            except (OSError, asyncio.TimeoutError, ValueError, OverflowError) as exc:
                 failure = failure or error_detail(error_info(exc, self.host, self.port))
                 continue
             return Target(self.host, self.port, address, family), conn

@@ -176,6 +176,12 @@ def test_a_refused_port_is_could_not_connect_at_once() -> None:
     assert len(report.results) == len(SERVER_CHECK_IDS)
 
 
+def test_a_port_out_of_range_is_never_contacted() -> None:
+    report = check_server("127.0.0.1", 70000)  # 70000 would wrap around to port 4464
+    assert report.outcome is Outcome.UNREACHABLE
+    assert report.error is not None and report.error.key == "check.detail.bad-port"
+
+
 @pytest.mark.slow
 def test_a_server_that_never_accepts_is_could_not_connect_within_the_bound() -> None:
     backlog = FullBacklogServer()
