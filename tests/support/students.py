@@ -1,8 +1,9 @@
 """Stand-ins of student programs: servers and clients with exactly one classic fault each, and correct ones.
 
-Servers listen on 127.0.0.1 and a free port, in threads (or a process, where the fault is the whole
-program dying); `close()` ends every thread, socket and process they started. Clients are small Python
-programs written to a folder and run as subprocesses; each takes the server's port as its one argument.
+Servers listen on 127.0.0.1 and a free port, in threads of the calling process, or each in a process of
+its own (`StandInProcess`; `DiesOnResetServer` always, since its fault is the whole program dying);
+`close()` ends every thread, socket and process they started. Clients are small Python programs written to
+a folder and run as subprocesses; each takes the server's port as its one argument.
 
 Every server here is a line server (a message is a line ending in "\\n") except where noted; the
 original classroom server, which takes each read as a message, is `tests.support.peers.OriginalServer`.
@@ -17,6 +18,7 @@ import socket
 import struct
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -40,10 +42,10 @@ class StudentServer:
         self._lock = threading.Lock()
         self._conns: set[socket.socket] = set()
         self._threads: list[threading.Thread] = []
-        self._accepting = self._thread(self.accept_loop, "accept")
+        self._thread(self.accept_loop, "accept")
 
-    def _thread(self, target: object, name: str, *args: object) -> threading.Thread:
-        thread = threading.Thread(target=target, args=args, name=f"student-{self.fault}-{name}", daemon=True)  # type: ignore[arg-type]
+    def _thread(self, target: Callable[..., object], name: str, *args: object) -> threading.Thread:
+        thread = threading.Thread(target=target, args=args, name=f"student-{self.fault}-{name}", daemon=True)
         with self._lock:
             self._threads.append(thread)
         thread.start()
