@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from cli import client, load, serve
+from cli import check, client, load, serve
 
 # Each face module has `register(subparsers)`, which adds its sub-commands and sets `run` on them.
-FACES = (serve, client, load)
+FACES = (serve, client, check, load)
 Run = Callable[[argparse.Namespace], int]
 
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from core.check.registry import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
+from core.check.results import ServerKind
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
 from core.input_modes import PROBLEMS, InputMode
@@ -21,6 +23,11 @@ DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "reason.": {reason.value for reason in DisconnectReason},
     "input.mode.": {mode.value for mode in InputMode},  # before "input.": the longest prefix first
     "input.": set(PROBLEMS),
+    "check.title.": set(SERVER_CHECK_IDS),
+    "check.hint.": set(SERVER_CHECK_IDS),
+    "check.client.title.": set(CLIENT_CHECK_IDS),
+    "check.client.hint.": set(CLIENT_CHECK_IDS),
+    "check.kind.": {kind.value for kind in ServerKind},
 }
 SOURCES = ("core", "gui", "words", "cli", "main.py")
 

@@ -1,0 +1,191 @@
+"""The `check` and `check-client` faces, run as a person would: lines, --json, exit codes, a class at a
+time with its table and CSV, Gradescope's results.json, and bad options."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.check import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
+from tests.core.check.conftest import free_port
+from tests.support.launcher import REPO_ROOT as REPO
+from tests.support.servers import RunningServer
+from tests.support.students import BytesUpperServer, RefusingPort, StudentServer, write_client
+
+# A whole run takes at most 30 s; a face adds its start-up.
+RUN_TIMEOUT_SECONDS = 60.0
+JSON_CHECK_KEYS = {"id", "title", "passed", "detail", "hint", "sent", "received", "sent_bytes", "received_bytes"}
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(REPO / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=RUN_TIMEOUT_SECONDS,
+        cwd=REPO,
+    )
+
+
+@pytest.fixture
+def line_server() -> Iterator[StudentServer]:
+    stand_in = StudentServer()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def bytes_upper_server() -> Iterator[BytesUpperServer]:
+    stand_in = BytesUpperServer()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def refusing_port() -> Iterator[RefusingPort]:
+    port = RefusingPort()
+    yield port
+    port.close()
+
+
+def test_check_prints_a_line_per_check_and_exits_0_when_all_pass(server: RunningServer) -> None:
+    done = run_main("check", "--port", str(server.port), "--lang", "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"Checking the server at 127.0.0.1:{server.port}"
+    assert [line.split()[:2] for line in lines[1:15]] == [["✓", check_id] for check_id in SERVER_CHECK_IDS]
+    assert lines[-1].startswith(f"{len(SERVER_CHECK_IDS)} passed, 0 failed in ")
+    assert done.stderr == ""
+
+
+def test_check_json_is_one_object_with_every_check_and_exit_1_on_a_failure(
+    bytes_upper_server: BytesUpperServer,
+) -> None:
+    done = run_main("check", "--port", str(bytes_upper_server.address[1]), "--json", "--lang", "es")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["target"] == f"127.0.0.1:{bytes_upper_server.address[1]}"
+    assert (report["passed"], report["failed"]) == (len(SERVER_CHECK_IDS) - 2, 2)
+    checks = {check["id"]: check for check in report["checks"]}
+    assert list(checks) == list(SERVER_CHECK_IDS)
+    assert all(set(check) >= JSON_CHECK_KEYS for check in checks.values())
+    unicode = checks["unicode"]
+    assert unicode["passed"] is False and unicode["hint"].startswith("pasa a mayúsculas el texto")
+    assert unicode["sent"] == "ñandú camión straße\\n" and unicode["received"] == "ñANDú CAMIóN STRAßE\\n"
+    assert checks["caso1"]["hint"] is None and checks["caso1"]["detail"] == "la respuesta fue correcta (14 bytes)"
+    long = checks["long-message"]
+    assert long["sent"].endswith("…") and long["sent_bytes"] == 100_001  # cut, the full length kept
+
+
+def test_check_on_a_port_nobody_listens_on_exits_2(refusing_port: RefusingPort) -> None:
+    done = run_main("check", "--port", str(refusing_port.address[1]), "--lang", "en")
+    assert done.returncode == 2
+    assert done.stdout.splitlines()[-1].startswith("Could not connect at all: Connection refused by 127.0.0.1:")
+    assert "✓" not in done.stdout and "✗" not in done.stdout
+    as_json = run_main("check", "--port", str(refusing_port.address[1]), "--json")
+    assert as_json.returncode == 2 and json.loads(as_json.stdout)["outcome"] == "unreachable"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--port", "70000"],
+        ["check", "--lang", "fr"],
+        ["check", "--targets", "class.txt", "--gradescope", "results.json"],
+        ["check", "--targets", "no-such-file.txt"],
+        ["check-client"],
+    ],
+)
+def test_a_bad_option_is_one_plain_line_and_exit_2(args: list[str]) -> None:
+    done = run_main(*args)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith("mayus")
+
+
+def test_a_class_at_a_time_prints_a_table_and_writes_it_as_csv(
+    tmp_path: Path, line_server: StudentServer, bytes_upper_server: BytesUpperServer, refusing_port: RefusingPort
+) -> None:
+    targets = tmp_path / "class.txt"
+    targets.write_text(
+        f"127.0.0.1:{line_server.address[1]} Ana García\n"
+        f"127.0.0.1:{bytes_upper_server.address[1]} Luis\n"
+        f"127.0.0.1:{refusing_port.address[1]} Eva\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "table.csv"
+    done = run_main("check", "--targets", str(targets), "--csv", str(table), "--lang", "en")
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("student"))
+    assert lines[header].split()[1 : 1 + len(SERVER_CHECK_IDS)] == list(SERVER_CHECK_IDS)
+    ana, luis, eva = lines[header + 1 : header + 4]
+    assert ana.startswith("Ana García") and ana.count("✓") == len(SERVER_CHECK_IDS) and ana.endswith("14")
+    assert luis.startswith("Luis") and luis.count("✗") == 2
+    assert eva.startswith("Eva") and eva.endswith("could not connect")
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["name"], row["connected"], row["unicode"]) for row in rows] == [
+        ("Ana García", "1", "1"),
+        ("Luis", "1", "0"),
+        ("Eva", "0", "0"),
+    ]
+
+
+def test_a_class_from_csv_where_nobody_answers_exits_2(tmp_path: Path, refusing_port: RefusingPort) -> None:
+    targets = tmp_path / "class.csv"
+    targets.write_text(f"name,host,port\nEva,127.0.0.1,{refusing_port.address[1]}\n", encoding="utf-8")
+    done = run_main("check", "--targets", str(targets), "--json")
+    assert done.returncode == 2
+    (row,) = json.loads(done.stdout)
+    assert row["name"] == "Eva" and row["outcome"] == "unreachable"
+
+
+def test_gradescope_results_json(tmp_path: Path, line_server: StudentServer) -> None:
+    results = tmp_path / "results.json"
+    done = run_main("check", "--port", str(line_server.address[1]), "--gradescope", str(results), "--lang", "en")
+    assert done.returncode == 0, done.stdout
+    written = json.loads(results.read_text(encoding="utf-8"))
+    assert written["score"] == len(SERVER_CHECK_IDS)
+    assert [test["name"].split(":")[0] for test in written["tests"]] == list(SERVER_CHECK_IDS)
+    assert all(test["score"] == test["max_score"] == 1 for test in written["tests"])
+    assert written["output"] == "It takes each line as a message."
+
+
+def test_check_client_passes_a_correct_client(tmp_path: Path) -> None:
+    port = free_port()
+    done = run_main(
+        "check-client", "--port", str(port), "--lang", "en", "--", str(write_client("correct", tmp_path)), str(port)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert [line.split()[:2] for line in lines[1:7]] == [["✓", check_id] for check_id in CLIENT_CHECK_IDS]
+
+
+def test_check_client_json_shows_the_original_clients_weakness(tmp_path: Path) -> None:
+    port = free_port()
+    program = str(write_client("original", tmp_path))
+    done = run_main("check-client", "--port", str(port), "--json", "--lang", "es", "--", program, str(port))
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    checks = {check["id"]: check for check in report["checks"]}
+    assert {check_id for check_id, check in checks.items() if not check["passed"]} == {"split-reply", "split-utf8"}
+    split = checks["split-reply"]
+    assert set(split) >= JSON_CHECK_KEYS
+    assert split["received"] == "hola servidor" and "Respuesta: HOLA \\n" in split["output"]
+    assert split["hint"].startswith("un recv() puede traer solo parte de la respuesta")
+
+
+def test_check_client_with_a_program_that_never_connects_exits_2(tmp_path: Path) -> None:
+    program = tmp_path / "idle.py"
+    program.write_text("import time\ntime.sleep(600)\n", encoding="utf-8")
+    done = run_main("check-client", "--port", str(free_port()), "--lang", "en", "--", str(program))
+    assert done.returncode == 2
+    assert done.stdout.splitlines()[-1].startswith("Could not connect at all: the program did not connect")
