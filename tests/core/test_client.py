@@ -48,6 +48,7 @@ def ask(client: UppercaseClient, events: EventRecorder, text: str, ending: LineE
     return events.wait_for(ReplyReceived, WAIT, after=mark)
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_both_manual_cases_against_our_server(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer
 ) -> None:
@@ -62,6 +63,7 @@ def test_both_manual_cases_against_our_server(
     assert client.state is ClientState.IDLE
 
 
+@pytest.mark.usefixtures("each_loop")
 @pytest.mark.parametrize("ending", list(LineEnding))
 def test_every_line_ending_gets_its_reply(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer, ending: LineEnding
@@ -75,6 +77,7 @@ def test_every_line_ending_gets_its_reply(
     assert recorder.wait_for(Disconnected, WAIT).reason is DisconnectReason.REQUESTED
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_each_pipelined_message_gets_its_own_round_trip_time(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer
 ) -> None:
@@ -101,6 +104,7 @@ def test_against_the_original_server_the_session_ends_on_both_sides_within_2_s(
     assert original_server.received[0] == "hola servidor" + ending.value
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_connection_refused_is_a_plain_error(client: UppercaseClient, recorder: EventRecorder) -> None:
     holder = socket.socket()
     holder.bind(("127.0.0.1", 0))  # bound, not listening: connecting is refused
@@ -120,6 +124,7 @@ def test_unknown_host_is_a_plain_error(client: UppercaseClient, recorder: EventR
     assert "no-such-host.invalid" in error.message
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_connect_times_out_when_nobody_accepts(client: UppercaseClient, recorder: EventRecorder) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -138,6 +143,7 @@ def test_connect_times_out_when_nobody_accepts(client: UppercaseClient, recorder
         sock.close()
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_a_reset_by_the_server_is_reported(client: UppercaseClient, recorder: EventRecorder) -> None:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -175,6 +181,7 @@ def test_a_server_that_never_closes_is_left_by_the_client(client: UppercaseClien
     listener.close()
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_server_closing_first_is_reported(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer
 ) -> None:
@@ -197,6 +204,7 @@ def test_connecting_twice_is_a_local_error(
         client.connect(*server.address)
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_close_drops_the_connection_and_joins_the_worker(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer
 ) -> None:
@@ -207,6 +215,7 @@ def test_close_drops_the_connection_and_joins_the_worker(
     server.events.wait_for(ClientDisconnected, WAIT)
 
 
+@pytest.mark.usefixtures("each_loop")
 def test_the_client_can_connect_again_after_a_session(
     client: UppercaseClient, recorder: EventRecorder, server: RunningServer
 ) -> None:
