@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_STAMP := $(VENV)/.installed-dev-stamp
 
-.PHONY: run test lint serve bench bench-load bench-gui screenshots desktop undesktop app clean
+.PHONY: run test lint serve bench bench-pinned bench-load bench-gui screenshots desktop undesktop app clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c "import tkinter" 2>/dev/null || { echo "Tk is missing: install it with  sudo apt-get install python3-tk  and run make again."; exit 1; }
@@ -28,17 +28,22 @@ lint: $(DEV_STAMP)
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 serve: $(STAMP)
 	$(BIN)/python main.py serve
 
+# Mayus against streams, protocol, uvloop and c-epoll (built with gcc on first use, skipped without gcc).
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.server_bench
 
 # Mayus's load generator against a minimal C epoll one (bench/c/loadgen.c, built with gcc when present), same server.
 bench-load: $(DEV_STAMP)
 	$(BIN)/python -m bench.load_bench
+
+# The same with the server under test on CPU 0 and the load generator on the others: the issue's targets.
+bench-pinned: $(DEV_STAMP)
+	$(BIN)/python -m bench.server_bench --pin
 
 # The window under a 1,000-client flood (timer delay, throughput vs headless) and its startup time; Xvfb if no DISPLAY.
 bench-gui: $(DEV_STAMP)

@@ -1,15 +1,18 @@
-"""Two plain uppercase servers to measure Mayus against, on the same stdlib asyncio loop.
+"""Plain uppercase servers in Python to measure Mayus against.
 
 - `streams`: asyncio streams, one `readline()` per line, `write` + `drain` per reply:
   the way most tutorials write it.
 - `protocol`: a bare `asyncio.Protocol` that uppercases each chunk as it arrives.
+- `uvloop`: the same `protocol` server on uvloop's event loop instead of the standard one.
 
-Both honour the part of the protocol the benchmark relies on: every line comes back
+(The bench's fastest reference, `c-epoll`, is in C: bench/c/epoll_server.c.)
+
+All honour the part of the protocol the benchmark relies on: every line comes back
 uppercased by Unicode rules (an incremental UTF-8 decoder keeps characters split
 between reads whole; invalid bytes come back unchanged), and a DESCONEXION line ends
 the session. Neither has Mayus's events, counters, limits or hold-back.
 
-    python -m bench.reference_servers streams|protocol [--host H] [--port P]
+    python -m bench.reference_servers streams|protocol|uvloop [--host H] [--port P]
 
 prints `listening on HOST:PORT` first, and stops cleanly on SIGINT or SIGTERM.
 """
@@ -22,6 +25,7 @@ import codecs
 import signal
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT, DISCONNECT_WORD
 
@@ -60,9 +64,9 @@ class UppercaseProtocol(asyncio.Protocol):
         self._transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        self._connections.add(transport)
+        # A cast, not an isinstance check: uvloop's transports do not subclass asyncio.Transport.
+        self._transport = cast(asyncio.Transport, transport)
+        self._connections.add(self._transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._transport is not None:
@@ -113,11 +117,16 @@ async def serve(kind: str, host: str, port: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="reference_servers", description=__doc__.splitlines()[0])
-    parser.add_argument("kind", choices=("streams", "protocol"))
+    parser.add_argument("kind", choices=("streams", "protocol", "uvloop"))
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     args = parser.parse_args(argv)
-    asyncio.run(serve(args.kind, args.host, args.port))
+    if args.kind == "uvloop":
+        import uvloop  # only this server needs it; the others run where uvloop is missing
+
+        uvloop.run(serve(args.kind, args.host, args.port))  # the protocol server, on uvloop
+    else:
+        asyncio.run(serve(args.kind, args.host, args.port))
     return 0
 
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from core.budget import EventBudget
 from core.client_protocol import ClientSession, Outgoing, Piece
@@ -112,7 +113,8 @@ class _ClientConnection(asyncio.Protocol):
     # -- asyncio.Protocol ------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
+        # uvloop's transports are not asyncio.Transport subclasses, but have the same methods.
+        transport = cast(asyncio.Transport, transport)
         self.transport = transport
         local = transport.get_extra_info("sockname") or ("", 0)
         # Reported from here, before the loop can read anything: a banner never precedes it.

@@ -2,6 +2,11 @@
 
 The server and the client each own one: every socket lives on that thread, and
 other threads only hand it work with `submit` or `call_soon`.
+
+The loop can be uvloop's (faster at the same asyncio API; not on Windows) or the
+standard library's. The environment variable MAYUS_LOOP chooses: `asyncio` forces the
+standard loop, `uvloop` insists on uvloop; unset, uvloop is used where it is installed
+if UVLOOP_BY_DEFAULT is on. Benchmarks and tests set it to compare the two.
 """
 
 from __future__ import annotations
@@ -9,18 +14,70 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import importlib
+import os
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+LOOP_ENV = "MAYUS_LOOP"  # "asyncio": the standard loop; "uvloop": uvloop or an error; unset: the default below
+ASYNCIO_LOOP = "asyncio"
+UVLOOP_LOOP = "uvloop"
+LOOP_CHOICES = (ASYNCIO_LOOP, UVLOOP_LOOP)
+# Off for now: uvloop's transports are not subclasses of asyncio.Transport, and the server's and
+# the client's connection_made still assert that they are (core/server.py, core/client.py).
+# tests/core/test_loops.py fails once both run on uvloop, as the reminder to turn this on.
+UVLOOP_BY_DEFAULT = True  # Mayus runs on uvloop wherever it is installed (not on Windows)
+
+
+def _uvloop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop constructor, or None where uvloop is not installed or not for this system."""
+    if sys.platform == "win32":
+        return None
+    try:
+        module = importlib.import_module("uvloop")  # optional: not a hard dependency, and no stubs needed
+    except ImportError:
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = module.new_event_loop
+    return factory
+
+
+def uvloop_available() -> bool:
+    """True where uvloop is installed and usable (never on Windows)."""
+    return _uvloop_factory() is not None
+
+
+def loop_kind() -> str:
+    """Which loop `new_event_loop` makes here: "uvloop" or "asyncio".
+
+    Raises RuntimeError when MAYUS_LOOP asks for something unknown, or for uvloop where it is missing.
+    """
+    wanted = os.environ.get(LOOP_ENV, "").strip().lower()
+    if wanted not in ("", *LOOP_CHOICES):
+        raise RuntimeError(f"{LOOP_ENV}={wanted!r}: expected one of {', '.join(LOOP_CHOICES)}")
+    if wanted == ASYNCIO_LOOP or (not wanted and not UVLOOP_BY_DEFAULT):
+        return ASYNCIO_LOOP
+    if uvloop_available():
+        return UVLOOP_LOOP
+    if wanted == UVLOOP_LOOP:
+        raise RuntimeError(f"{LOOP_ENV}=uvloop, but uvloop is not installed here (or this is Windows)")
+    return ASYNCIO_LOOP
+
+
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """A new event loop of the kind `loop_kind` names (the caller closes it)."""
+    factory = _uvloop_factory() if loop_kind() == UVLOOP_LOOP else None
+    return factory() if factory is not None else asyncio.new_event_loop()
+
 
 class LoopThread:
     """Start a fresh event loop on a daemon thread; `stop` ends it and joins the thread."""
 
     def __init__(self, name: str) -> None:
-        self._loop = asyncio.new_event_loop()
+        self._loop = new_event_loop()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from core.budget import EventBudget
 from core.defaults import (
@@ -104,7 +105,8 @@ class _Connection(asyncio.BufferedProtocol):
     # -- asyncio.Protocol -------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
+        # uvloop's transports are not asyncio.Transport subclasses, but have the same methods.
+        transport = cast(asyncio.Transport, transport)
         self.transport = transport
         self.last_activity = self._server.loop.time()
         if not self._server.admit(self):

@@ -1,65 +1,72 @@
-"""bench/native.py: C sources compile once into the ignored cache, or are skipped with a note."""
+"""bench/native.py builds a C program once, again only when its source is newer, and says why when it cannot."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bench import native
 
+needs_gcc = pytest.mark.skipif(shutil.which(native.COMPILER) is None, reason="gcc is not installed")
 HELLO = '#include <stdio.h>\nint main(void) { puts("hola"); return 0; }\n'
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setattr(native, "CACHE", folder)
-    return folder
+def name() -> Iterator[str]:
+    """A binary name of this test's own in the cache folder; removed afterwards."""
+    chosen = f"test-native-{os.getpid()}"
+    yield chosen
+    native.binary_path(chosen).unlink(missing_ok=True)
 
 
-@pytest.mark.skipif(shutil.which(native.COMPILER) is None, reason="no gcc on this machine")
-def test_a_source_compiles_once_and_again_only_when_it_changes(tmp_path: Path, cache: Path) -> None:
+@needs_gcc
+def test_a_program_is_built_once_and_again_only_when_its_source_is_newer(tmp_path: Path, name: str) -> None:
     source = tmp_path / "hello.c"
     source.write_text(HELLO)
-    binary = native.compile_c(source, "hello")
-    assert binary == cache / "hello"
-    assert subprocess.run([str(binary)], capture_output=True, text=True, check=True).stdout == "hola\n"
-    built = binary.stat().st_mtime_ns
-    assert native.compile_c(source, "hello") == binary and binary.stat().st_mtime_ns == built  # not rebuilt
-    later = binary.stat().st_mtime + 5
+    built = native.compile_c(source, name)
+    assert built == native.binary_path(name)
+    assert subprocess.run([str(built)], capture_output=True, text=True, check=True).stdout == "hola\n"
+    first = built.stat().st_mtime_ns
+    assert native.compile_c(source, name) == built
+    assert built.stat().st_mtime_ns == first  # up to date: not rebuilt
+
     source.write_text(HELLO.replace("hola", "adiós"))
-    os.utime(source, (later, later))
-    assert native.compile_c(source, "hello") == binary
-    assert subprocess.run([str(binary)], capture_output=True, text=True, check=True).stdout == "adiós\n"
+    newer = built.stat().st_mtime + 10
+    os.utime(source, (newer, newer))
+    assert native.compile_c(source, name) == built
+    assert subprocess.run([str(built)], capture_output=True, text=True, check=True).stdout == "adiós\n"
 
 
-def test_no_compiler_means_none_and_a_note(
-    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@needs_gcc
+def test_a_build_error_is_one_line_and_no_binary(tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "broken.c"
+    source.write_text("int main(void) { return missing; }\n")
+    assert native.compile_c(source, name) is None
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        len(lines) == 1 and lines[0].startswith(f"{name}: skipped, gcc failed on broken.c: ") and "missing" in lines[0]
+    )
+    assert not native.binary_path(name).exists()
+    assert not [p for p in native.NATIVE_DIR.iterdir() if p.name.startswith(f".{name}-")]  # no half-built file left
+
+
+def test_without_gcc_it_says_so_in_one_line(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source = tmp_path / "hello.c"
     source.write_text(HELLO)
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert native.compile_c(source, "hello") is None
-    assert "skipped hello: no gcc" in capsys.readouterr().out
-    assert not cache.exists()
-
-
-@pytest.mark.skipif(shutil.which(native.COMPILER) is None, reason="no gcc on this machine")
-def test_a_source_that_does_not_compile_means_none_and_the_first_error(
-    tmp_path: Path, cache: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    source = tmp_path / "broken.c"
-    source.write_text("int main(void) { return nope; }\n")
-    assert native.compile_c(source, "broken") is None
-    assert "skipped broken: gcc could not compile broken.c: " in capsys.readouterr().out
-    assert not (cache / "broken").exists()
+    monkeypatch.setattr(shutil, "which", lambda _: None)  # native calls shutil.which when it builds
+    assert native.compile_c(source, name) is None
+    assert capsys.readouterr().out == f"{name}: skipped, gcc is not installed (it builds hello.c)\n"
 
 
 def test_the_cache_is_ignored_by_git() -> None:
-    relative = native.CACHE.relative_to(native.REPO_ROOT) / "loadgen"
-    done = subprocess.run(["git", "check-ignore", "-q", str(relative)], cwd=native.REPO_ROOT, check=False)
+    repo = Path(__file__).resolve().parents[2]
+    relative = native.binary_path("loadgen").relative_to(repo)
+    done = subprocess.run(["git", "check-ignore", "-q", str(relative)], cwd=repo, check=False)
     assert done.returncode == 0

@@ -29,6 +29,9 @@ from tests.support.servers import RunningServer, start_server
 from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
 from tests.support.waiting import WAIT, wait_until, worker_threads
 
+# Runs on asyncio's loop and on uvloop (tests/core/conftest.py).
+pytestmark = pytest.mark.usefixtures("each_loop")
+
 
 def disconnected(events: EventRecorder, reason: DisconnectReason) -> ClientDisconnected:
     return events.wait_for(ClientDisconnected, WAIT, lambda e: e.reason is reason)

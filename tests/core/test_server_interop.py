@@ -12,6 +12,9 @@ from tests.support.servers import RunningServer
 from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
 from tests.support.waiting import WAIT
 
+# Runs on asyncio's loop and on uvloop (tests/core/conftest.py).
+pytestmark = pytest.mark.usefixtures("each_loop")
+
 NC = shutil.which("nc")
 needs_nc = pytest.mark.skipif(NC is None, reason="netcat (netcat-openbsd) is not installed; .ci/run installs it")
 

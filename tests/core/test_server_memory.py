@@ -12,6 +12,9 @@ from core.protocol import uppercase_bytes
 from tests.support.launcher import ServeProcess
 from tests.support.sockets import connect_raw, recv_exactly
 
+# Runs on asyncio's loop and on uvloop (tests/core/conftest.py).
+pytestmark = pytest.mark.usefixtures("each_loop")
+
 MIB = 1024 * 1024
 # Far below the 100 MB that flows through, far above what streaming needs.
 MAX_GROWTH = 48 * MIB
