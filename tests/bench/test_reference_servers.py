@@ -13,10 +13,10 @@ from collections.abc import Iterator
 
 import psutil
 import pytest
-from core.load import hold_idle_connections, run_load
 
 from bench.server_bench import SCENARIOS, quick
 from bench.servers import C_EPOLL, UVLOOP, available, running_server
+from core.load import hold_idle_connections, run_load
 from core.protocol import uppercase_bytes
 from tests.support.launcher import RunningServer, stop_server
 from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
