@@ -47,3 +47,14 @@ def positive_seconds(text: str) -> float:
 def argument_bytes(text: str) -> bytes:
     """A command-line argument as the bytes that were typed, even when they are not valid UTF-8."""
     return os.fsencode(text)
+
+
+def positive_count(text: str) -> int:
+    """A whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of 1 or more, such as 100")
+    return value

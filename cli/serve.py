@@ -7,12 +7,14 @@ import signal
 import sys
 import threading
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any
 
-from cli.options import add_language, port, translator
-from core.defaults import DEFAULT_HOST, DEFAULT_MAX_CONNECTIONS, DEFAULT_PORT
+from cli.log_writer import LogWriter
+from cli.options import add_language, port, positive_count, positive_seconds, translator
+from core.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPLY_BUDGET
 from core.errors import NetworkError
 from core.events import (
+    AcceptPaused,
     ClientConnected,
     ClientDisconnected,
     Event,
@@ -27,13 +29,27 @@ from core.text import visible
 from words import Translator
 from words.formats import clock_ms
 
+MIB = 1024 * 1024
+STDOUT_FD = 1
+LOG_MESSAGE_CHARS = 200  # a longer message is logged cut, with its size
+LOG_FLUSH_SECONDS = 1.0  # how long a stop waits for the log to be written; a reader that does not read loses it
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="run the server with no window")
     p.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (0.0.0.0: every interface)")
     p.add_argument("--port", type=port, default=DEFAULT_PORT, help="0 picks a free port")
-    p.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS)
-    p.add_argument("--idle-timeout", type=float, default=None, help="seconds; off by default")
+    p.add_argument(
+        "--max-connections", type=positive_count, default=None, help="default: what the open-file limit allows"
+    )
+    p.add_argument("--idle-timeout", type=positive_seconds, default=None, help="seconds; off by default")
+    p.add_argument(
+        "--reply-budget",
+        type=positive_count,
+        default=DEFAULT_REPLY_BUDGET // MIB,
+        metavar="MIB",
+        help="unsent replies held for all clients together, in MiB (default: %(default)s)",
+    )
     p.add_argument("--quiet", action="store_true", help="log only start, stop and errors")
     add_language(p)
     p.set_defaults(run=run)
@@ -46,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         max_connections=args.max_connections,
         idle_timeout=args.idle_timeout,
         message_events=not args.quiet,
+        client_stats=False,
+        reply_budget=args.reply_budget * MIB,
     )
     return serve(config, translator(args), quiet=args.quiet)
 
@@ -53,25 +71,40 @@ def run(args: argparse.Namespace) -> int:
 def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None:
     """One log line for a server event, or None if it is not shown."""
     match event:
-        case ServerStarted(host=host, port=port):
-            return tr("cli.serve.listening", host=host, port=port)
+        case ServerStarted(host=host, port=port, max_connections=clients, open_files=limit):
+            return f"{tr('cli.serve.listening', host=host, port=port)}; {tr.capacity(clients, limit)}"
         case ServerStopped(error=None):
             return tr("cli.serve.stopped")
         case ServerStopped(error=error) if error is not None:
             return tr("cli.error", error=tr.error(error))
+        case AcceptPaused(failures=failures):
+            return tr("server.accept_paused", count=tr.count(failures))
         case ClientConnected(client_id=cid, host=host, port=port) if not quiet:
             return tr("cli.serve.client_connected", client=cid, host=host, port=port)
         case ClientDisconnected(client_id=cid, reason=reason) if not quiet:
             return tr("cli.serve.client_disconnected", client=cid, reason=tr.reason(reason))
-        case MessageReceived(client_id=cid, data=data) if not quiet:
-            return f"client #{cid} -> {visible(data)}"
-        case ReplySent(client_id=cid, data=data) if not quiet:
-            return f"client #{cid} <- {visible(data)}"
+        case MessageReceived(client_id=cid, data=data, size=size) if not quiet:
+            return f"client #{cid} -> {_message(data, size, tr)}"
+        case ReplySent(client_id=cid, data=data, size=size) if not quiet:
+            return f"client #{cid} <- {_message(data, size, tr)}"
     return None
 
 
-def serve(config: ServerConfig, tr: Translator, quiet: bool, out: TextIO = sys.stdout) -> int:
-    """Run the server until Ctrl+C or SIGTERM; print events as log lines. Returns the exit code."""
+def _message(data: bytes, size: int, tr: Translator) -> str:
+    """A message as one log line: its first LOG_MESSAGE_CHARS characters, and its size when that is not all."""
+    text = visible(data)
+    if len(text) <= LOG_MESSAGE_CHARS and len(data) == size:
+        return text
+    return f"{text[:LOG_MESSAGE_CHARS]}{tr('cli.serve.cut', size=tr.count(size))}"
+
+
+def serve(config: ServerConfig, tr: Translator, quiet: bool, out_fd: int = STDOUT_FD) -> int:
+    """Run the server until Ctrl+C or SIGTERM; log its events to `out_fd`. Returns the exit code.
+
+    The log goes through a LogWriter: a slow or absent reader of the output costs log
+    lines (counted), never the server's time, and a closed output turns the log off.
+    """
+    log = LogWriter(out_fd, sys.stdout.encoding or "utf-8", lambda n: tr("cli.serve.dropped", count=tr.count(n)))
     last_stats: list[ServerStats] = []
 
     def on_event(event: Event) -> None:
@@ -79,7 +112,7 @@ def serve(config: ServerConfig, tr: Translator, quiet: bool, out: TextIO = sys.s
             last_stats[:] = [event]
         line = format_server_event(event, tr, quiet)
         if line is not None:
-            print(f"{clock_ms(event.when.wall)} {line}", file=out, flush=True)
+            log.write(f"{clock_ms(event.when.wall)} {line}")
 
     stop = threading.Event()
 
@@ -95,6 +128,7 @@ def serve(config: ServerConfig, tr: Translator, quiet: bool, out: TextIO = sys.s
     try:
         server.wait_started()
     except NetworkError:
+        log.close(LOG_FLUSH_SECONDS)
         return 1
     try:
         stop.wait()
@@ -111,5 +145,6 @@ def serve(config: ServerConfig, tr: Translator, quiet: bool, out: TextIO = sys.s
             bytes_out=count(s.bytes_out),
             refused=count(s.refused),
         )
-        print(f"{clock_ms(s.when.wall)} {totals}", file=out, flush=True)
+        log.write(f"{clock_ms(s.when.wall)} {totals}")
+    log.close(LOG_FLUSH_SECONDS)
     return 0

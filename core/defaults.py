@@ -17,7 +17,6 @@ DISCONNECT_WORD = "DESCONEXION"
 # short message such as "de" is answered almost at once.
 DISCONNECT_HOLD_SECONDS = 0.05
 
-DEFAULT_MAX_CONNECTIONS = 10_000
 DEFAULT_CONNECT_TIMEOUT = 5.0
 
 # The client's quiet gap: bytes from the server separated by this much silence are
@@ -37,6 +36,12 @@ STOP_TIMEOUT_SECONDS = 2.0
 # (backpressure) until the client reads again.
 WRITE_HIGH_WATER = 256 * 1024
 WRITE_LOW_WATER = 64 * 1024
+# All clients together may be owed this much: with many clients each one's share (and so
+# the point where the server stops reading it) shrinks, down to MIN_WRITE_HIGH_WATER.
+DEFAULT_REPLY_BUDGET = 256 * 1024 * 1024
+MIN_WRITE_HIGH_WATER = 16 * 1024
+# A client already owed replies has its next read cut to this, so what it is owed grows slowly.
+SLOW_READER_READ_BYTES = 16 * 1024
 # Most bytes one read of a socket takes in (asyncio's own figure).
 READ_BUFFER_BYTES = 256 * 1024
 

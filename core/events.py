@@ -50,10 +50,29 @@ class DisconnectReason(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ServerStarted:
-    """The server listens on (host, port); port is the real one when 0 was asked for."""
+    """The server listens on (host, port); port is the real one when 0 was asked for.
+
+    `max_connections` is how many clients it takes at once; `open_files` the open-file
+    limit that bounds it (None where the system has none to read).
+    """
 
     host: str
     port: int
+    max_connections: int
+    open_files: int | None
+    when: Stamp
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptPaused:
+    """New clients wait: `failures` accepts found no file descriptor left since the last such event.
+
+    Sent once a second at most while it lasts; the server accepts again as soon as
+    descriptors free up, and serves its clients meanwhile. `open_files` is the limit.
+    """
+
+    failures: int
+    open_files: int | None
     when: Stamp
 
 
@@ -263,6 +282,7 @@ class Disconnected:
 ServerEvent = (
     ServerStarted
     | ServerStopped
+    | AcceptPaused
     | ClientConnected
     | MessageReceived
     | ReplySent

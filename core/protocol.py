@@ -90,6 +90,11 @@ class Uppercaser:
         """True while the first bytes of a character wait for the rest."""
         return self._pending
 
+    @property
+    def idle(self) -> bool:
+        """True when no character is half-read or half-answered: the next bytes start afresh."""
+        return not self._pending and not self._sent
+
     def feed(self, data: bytes) -> bytes:
         if self._sent:
             head, data = self._finish_sent(data)
@@ -221,6 +226,14 @@ class UppercaseSession:
         if newline == len(data) - 1:  # exactly one whole line, the most common read
             if is_disconnect_word(data):
                 return self._receive_lines(data)
+            if self._speaks_lines and not self._mid_line and self._upper.idle and data.isascii():
+                # The line is a message of its own, nothing is held or half-answered: answer it here.
+                reply = data.upper()
+                self.messages_in += 1
+                self.messages_out += 1
+                if self.keep_messages:
+                    self.records.append(MessageRecord(data, reply))
+                return reply
             return self._receive_plain(data, lines=1)
         if newline < 0:  # no whole line: only a tail, which the plain path holds back if need be
             return self._receive_plain(data, lines=0)

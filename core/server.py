@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -19,19 +20,21 @@ from typing import cast
 from core.budget import EventBudget
 from core.defaults import (
     DEFAULT_HOST,
-    DEFAULT_MAX_CONNECTIONS,
     DEFAULT_PORT,
+    DEFAULT_REPLY_BUDGET,
     DISCONNECT_HOLD_SECONDS,
     DISPLAY_BYTES,
     MAX_MESSAGE_EVENTS_PER_SECOND,
+    MIN_WRITE_HIGH_WATER,
     READ_BUFFER_BYTES,
+    SLOW_READER_READ_BYTES,
     STATS_INTERVAL_SECONDS,
     STOP_TIMEOUT_SECONDS,
     WRITE_HIGH_WATER,
-    WRITE_LOW_WATER,
 )
 from core.errors import ErrorInfo, LocalProtocolError, NetworkError, error_info
 from core.events import (
+    AcceptPaused,
     ClientConnected,
     ClientDisconnected,
     ClientStats,
@@ -45,18 +48,23 @@ from core.events import (
     ServerStopped,
     Stamp,
 )
+from core.limits import default_max_connections, open_file_limit, raise_open_file_limit
 from core.loop_thread import LoopThread
 from core.protocol import SessionState, UppercaseSession
 from core.text import line_ending
+
+ACCEPT_NOTICE_SECONDS = 1.0  # accepts that find no descriptor are summed up this often at most
 
 
 @dataclass(frozen=True, slots=True)
 class ServerConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_connections: int | None = None  # None: as many as the open-file limit allows (core/limits.py)
     idle_timeout: float | None = None  # seconds of silence before a client is dropped
     message_events: bool = True  # False: no per-message events (quiet mode, benchmarks)
+    client_stats: bool = True  # False: totals only in ServerStats, no per-client counters (the terminal)
+    reply_budget: int = DEFAULT_REPLY_BUDGET  # bytes of unsent replies, all clients together (see _Budget)
     backlog: int = 1024
 
 
@@ -101,6 +109,7 @@ class _Connection(asyncio.BufferedProtocol):
         self.pushed = 0
         self.ended_at: Stamp | None = None  # when the end began: our close, or the peer's
         self.folded = _Totals()  # what of this connection's counters the server's running totals already hold
+        self.changed = False  # on the server's list of connections to fold into the next stats
 
     # -- asyncio.Protocol -------------------------------------------------------
 
@@ -108,15 +117,20 @@ class _Connection(asyncio.BufferedProtocol):
         # uvloop's transports are not asyncio.Transport subclasses, but have the same methods.
         transport = cast(asyncio.Transport, transport)
         self.transport = transport
-        self.last_activity = self._server.loop.time()
+        self.last_activity = time.monotonic()
         if not self._server.admit(self):
             self.refused = True
             transport.close()
             return
-        transport.set_write_buffer_limits(high=WRITE_HIGH_WATER, low=WRITE_LOW_WATER)
+        high = self._server.high_water
+        transport.set_write_buffer_limits(high=high, low=high // 4)
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._server.read_buffer
+        # A client with replies still unsent reads little at a time: what it is owed stays small.
+        transport = self.transport
+        if transport is not None and transport.get_write_buffer_size():
+            return self._server.slow_read_buffer
+        return self._server.read_window
 
     def buffer_updated(self, nbytes: int) -> None:
         self.data_received(bytes(self._server.read_buffer[:nbytes]))
@@ -128,7 +142,7 @@ class _Connection(asyncio.BufferedProtocol):
         except LocalProtocolError:
             return  # bytes after DESCONEXION, while the connection closes: ignored
         self.bytes_in += len(data)
-        self.last_activity = self._server.loop.time()
+        self.last_activity = time.monotonic()
         self._deliver(reply)
         if session.state is SessionState.DISCONNECT_REQUESTED:
             self.close(DisconnectReason.REQUESTED)
@@ -186,7 +200,9 @@ class _Connection(asyncio.BufferedProtocol):
             assert self.transport is not None
             self.transport.write(reply)
             self.bytes_out += len(reply)
-        self._server.touched(self)
+        if not self.changed:
+            self.changed = True
+            self._server.changed.append(self)
 
     def _restart_hold_timer(self) -> None:
         self._cancel_hold_timer()
@@ -213,9 +229,16 @@ class _ServerCore:
         self.config = config
         self.loop = loop
         self.read_buffer = memoryview(bytearray(READ_BUFFER_BYTES))  # shared by every connection
+        # Windows on that same memory: one read (so one reply) never exceeds a client's share of
+        # the reply budget, and a client already owed replies reads little at a time.
+        self.read_window = self.read_buffer
+        self.slow_read_buffer = self.read_buffer[:SLOW_READER_READ_BYTES]
+        self.max_connections = config.max_connections or default_max_connections()
+        self.share = READ_BUFFER_BYTES  # of the reply budget, per connection (see _share_budget)
+        self.high_water = WRITE_HIGH_WATER  # per connection; lowered when many share the reply budget
         self._emit = on_event
         self._connections: dict[int, _Connection] = {}
-        self._changed: set[_Connection] = set()
+        self.changed: list[_Connection] = []  # connections whose counters moved since the last stats
         self._next_id = 1
         self._budget = EventBudget(MAX_MESSAGE_EVENTS_PER_SECOND, STATS_INTERVAL_SECONDS)
         self.summarised = 0  # messages not reported one by one (over the cap)
@@ -225,6 +248,8 @@ class _ServerCore:
         self._stats_dirty = False
         self.refused = 0
         self.stopping = False
+        self._accept_failures = 0  # accepts that found no descriptor left, since the last AcceptPaused
+        self._accept_noted_at = 0.0
 
     async def start(self) -> tuple[str, int]:
         """Bind and listen; raises NetworkError (already reported) if that fails."""
@@ -238,7 +263,8 @@ class _ServerCore:
             self._emit(ServerStopped(info, Stamp.now()))
             raise NetworkError(info) from exc
         host, port = self._server.sockets[0].getsockname()[:2]
-        self._emit(ServerStarted(host, port, Stamp.now()))
+        self.loop.set_exception_handler(self._loop_exception)
+        self._emit(ServerStarted(host, port, self.max_connections, open_file_limit(), Stamp.now()))
         self._tasks.append(self.loop.create_task(self._tick_stats()))
         if cfg.idle_timeout is not None:
             self._tasks.append(self.loop.create_task(self._drop_idle(cfg.idle_timeout)))
@@ -267,13 +293,14 @@ class _ServerCore:
     # -- called by connections ---------------------------------------------------
 
     def admit(self, conn: _Connection) -> bool:
-        if self.stopping or len(self._connections) >= self.config.max_connections:
+        if self.stopping or len(self._connections) >= self.max_connections:
             self.refused += 1
             self._stats_dirty = True
             return False
         conn.client_id = self._next_id
         self._next_id += 1
         self._connections[conn.client_id] = conn
+        self._share_budget()
         assert conn.transport is not None
         peer = conn.transport.get_extra_info("peername") or ("?", 0)
         self._emit(ClientConnected(conn.client_id, str(peer[0]), int(peer[1]), Stamp.now()))
@@ -281,7 +308,47 @@ class _ServerCore:
         return True
 
     def touched(self, conn: _Connection) -> None:
-        self._changed.add(conn)
+        if not conn.changed:
+            conn.changed = True
+            self.changed.append(conn)
+
+    def _share_budget(self) -> None:
+        """Share the reply budget among the clients, so that all of them together are never owed much more.
+
+        Each client's share is budget / clients (never less than MIN_WRITE_HIGH_WATER, never
+        more than WRITE_HIGH_WATER). The server stops reading a client once it is owed its share
+        less one slow read, and no read is larger than the share, so no reply overshoots it.
+        Applied to every connection only when the share moves by a sixteenth or more: a
+        stream of connections costs a pass now and then, not one per connection.
+        """
+        clients = max(1, len(self._connections))
+        share = max(MIN_WRITE_HIGH_WATER, min(WRITE_HIGH_WATER, self.config.reply_budget // clients))
+        if abs(share - self.share) * 16 < self.share:
+            return
+        self.share = share
+        self.read_window = self.read_buffer[:share]
+        high = self.high_water = max(MIN_WRITE_HIGH_WATER, share - SLOW_READER_READ_BYTES)
+        for conn in self._connections.values():
+            if conn.transport is not None and not conn.transport.is_closing():
+                conn.transport.set_write_buffer_limits(high=high, low=high // 4)
+
+    def _loop_exception(self, loop: asyncio.AbstractEventLoop, context: dict[str, object]) -> None:
+        """No descriptor left for a new client (EMFILE, ENFILE): summed up once a second at most, never a traceback.
+
+        The loop itself waits a moment before it accepts again; existing clients go on being served.
+        Anything else goes to the loop's default handler.
+        """
+        error = context.get("exception")
+        if self.stopping and isinstance(error, ValueError) and "_start_serving" in str(context.get("message")):
+            return  # asyncio's retry of such an accept, due after the listening socket closed: nothing to retry
+        if isinstance(error, OSError) and error.errno in (errno.EMFILE, errno.ENFILE):
+            self._accept_failures += 1
+            now = time.monotonic()
+            if now - self._accept_noted_at >= ACCEPT_NOTICE_SECONDS:
+                self._emit(AcceptPaused(self._accept_failures, open_file_limit(), Stamp.now()))
+                self._accept_failures, self._accept_noted_at = 0, now
+            return
+        loop.default_exception_handler(context)
 
     def report_messages(self, conn: _Connection) -> None:
         """Report each message the session recorded and its reply, unless over the per-second cap."""
@@ -304,7 +371,7 @@ class _ServerCore:
     def forget(self, conn: _Connection, reason: DisconnectReason) -> None:
         if self._connections.pop(conn.client_id, None) is None:
             return
-        self._changed.add(conn)
+        self.touched(conn)
         self._stats_dirty = True
         self._emit(ClientDisconnected(conn.client_id, reason, conn.ended_at or Stamp.now()))
 
@@ -336,18 +403,21 @@ class _ServerCore:
     async def _tick_stats(self) -> None:
         while True:
             await asyncio.sleep(STATS_INTERVAL_SECONDS)
-            if self._changed or self._stats_dirty:
+            if self.changed or self._stats_dirty:
                 self._emit_stats()
 
     def _emit_stats(self) -> None:
         """Fold the changed clients' counters into the running totals and report them (O(changed clients))."""
-        now_loop, when = self.loop.time(), Stamp.now()
-        totals, changed = self._totals, []
-        for conn in self._changed:
+        now_mono, when = time.monotonic(), Stamp.now()
+        totals, changed, per_client = self._totals, [], self.config.client_stats
+        for conn in self.changed:
+            conn.changed = False
             s = conn.session
             now = _Totals(s.messages_in, s.messages_out, conn.bytes_in, conn.bytes_out, conn.pushed)
             totals.add(now, conn.folded)
             conn.folded = now
+            if not per_client:
+                continue
             changed.append(
                 ClientStats(
                     conn.client_id,
@@ -355,11 +425,11 @@ class _ServerCore:
                     s.messages_out,
                     conn.bytes_in,
                     conn.bytes_out,
-                    when.wall - (now_loop - conn.last_activity),
+                    when.wall - (now_mono - conn.last_activity),
                     conn.pushed,
                 )
             )
-        self._changed.clear()
+        self.changed.clear()
         self._stats_dirty = False
         self._emit(
             ServerStats(
@@ -380,7 +450,7 @@ class _ServerCore:
         period = max(0.02, min(1.0, idle_timeout / 4))
         while True:
             await asyncio.sleep(period)
-            limit = self.loop.time() - idle_timeout
+            limit = time.monotonic() - idle_timeout
             for conn in list(self._connections.values()):
                 if conn.last_activity < limit:
                     conn.close(DisconnectReason.IDLE_TIMEOUT, abort=True)
@@ -418,7 +488,11 @@ class UppercaseServer:
         return self._address is not None
 
     def start(self) -> None:
-        """Begin binding on a new worker thread. Raises LocalProtocolError if already started."""
+        """Begin binding on a new worker thread. Raises LocalProtocolError if already started.
+
+        Lifts this process's open-file limit first (core/limits.py): each client needs a descriptor.
+        """
+        raise_open_file_limit()
         with self._lock:
             if self._thread is not None:
                 raise LocalProtocolError("server already started; stop it first")

@@ -22,6 +22,7 @@ from core.client import ClientState
 from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND, LineEnding
 from core.errors import ErrorInfo
 from core.events import (
+    AcceptPaused,
     ClientConnected,
     ClientDisconnected,
     Connected,
@@ -419,6 +420,10 @@ class App(ctk.CTk):  # type: ignore[misc]
                 )
             case ServerStats():
                 self._show_stats(event)
+            case AcceptPaused(failures=failures, when=when):
+                self.log.add_notice(
+                    SERVER, ERROR, self.tr("server.accept_paused", count=self.tr.count(failures)), when=when
+                )
             case ClientConnected() | ClientDisconnected() | ServerStarted() | ServerStopped():
                 self._server_life(event)
             case MessageSent():
@@ -480,10 +485,11 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.clients.remove_client(cid)
                 text = tr("log.client_disconnected", reason=tr.reason(reason))
                 log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
-            case ServerStarted(host=host, port=port, when=when):
+            case ServerStarted(host=host, port=port, max_connections=clients, open_files=limit, when=when):
                 others = [a.with_port(port) for a in local_addresses()] if host in ANY_ADDRESS else []
                 self.server_panel.show_listening(host, port, others)
-                log.add_notice(SERVER, INFO, tr("log.listening", host=host, port=port), when=when)
+                text = f"{tr('log.listening', host=host, port=port)}; {tr.capacity(clients, limit)}"
+                log.add_notice(SERVER, INFO, text, when=when)
                 self.save_settings()
             case ServerStopped(error=error, when=when):
                 self.clients.clear()

@@ -129,11 +129,11 @@ def strip_server(make_peer: Callable[..., StandInServer]) -> StripServer:
 
 @pytest.fixture
 def serve_process() -> Iterator[Callable[..., ServeProcess]]:
-    """Start `python main.py serve --port 0 ARGS...`; killed at teardown if still running."""
+    """Start `python main.py serve --port 0 ARGS...` (under an open-file limit if given); killed at teardown."""
     started: list[launcher.RunningServer] = []
 
-    def start(*args: str) -> ServeProcess:
-        running = launcher.start_server("mayus", [*launcher.MAYUS_SERVE, *args])
+    def start(*args: str, open_files: int | None = None) -> ServeProcess:
+        running = launcher.start_server("mayus", [*launcher.MAYUS_SERVE, *args], open_files)
         started.append(running)
         return ServeProcess(running)
 

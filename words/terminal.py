@@ -6,6 +6,8 @@ EN: dict[str, str] = {
     "cli.error": "error: {error}",
     "cli.serve.listening": "listening on {host}:{port} (Ctrl+C stops)",
     "cli.serve.stopped": "server stopped",
+    "cli.serve.cut": "… ({size} bytes)",
+    "cli.serve.dropped": "… {count} log lines dropped (the output could not keep up)",
     "cli.serve.client_connected": "client #{client} connected from {host}:{port}",
     "cli.serve.client_disconnected": "client #{client} disconnected ({reason})",
     "cli.serve.totals": "totals: {messages_in} messages in, {messages_out} replies, {bytes_in} bytes in, "
@@ -22,6 +24,8 @@ ES: dict[str, str] = {
     "cli.error": "error: {error}",
     "cli.serve.listening": "escuchando en {host}:{port} (Ctrl+C detiene)",
     "cli.serve.stopped": "servidor detenido",
+    "cli.serve.cut": "… ({size} bytes)",
+    "cli.serve.dropped": "… {count} líneas del registro descartadas (la salida no daba abasto)",
     "cli.serve.client_connected": "cliente #{client} conectado desde {host}:{port}",
     "cli.serve.client_disconnected": "cliente #{client} desconectado ({reason})",
     "cli.serve.totals": "totales: {messages_in} mensajes recibidos, {messages_out} respuestas, {bytes_in} bytes "

@@ -43,6 +43,12 @@ class Translator:
         """What is wrong with a typed message, and where (counting characters from 1)."""
         return self(f"input.{error.problem}", position=error.position + 1, detail=error.detail)
 
+    def capacity(self, clients: int, open_files: int | None) -> str:
+        """How many clients a server takes at once, and the open-file limit behind it when there is one."""
+        if open_files is None:
+            return self("server.capacity_unknown", clients=self.count(clients))
+        return self("server.capacity", clients=self.count(clients), limit=self.count(open_files))
+
     def count(self, value: int) -> str:
         """A whole number with the language's grouping: 1,234,567 / 1.234.567."""
         return f"{value:,}".replace(",", _THOUSANDS[self.language])

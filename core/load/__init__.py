@@ -6,6 +6,7 @@ Parts: `scenario` (settings, messages), `generator` (the parent side), `worker` 
 process's connections), `latency` (the histogram), `results` (snapshots and results).
 """
 
+from core.limits import raise_open_file_limit
 from core.load.generator import (
     CANCEL_SECONDS,
     PROGRESS_INTERVAL_SECONDS,
@@ -17,7 +18,6 @@ from core.load.latency import LatencyHistogram
 from core.load.results import ERROR_KINDS, PHASES, LoadProgress, LoadResult, Mismatch, summary
 from core.load.run import LoadRun
 from core.load.scenario import Payload, Scenario, default_processes, make_messages
-from core.load.worker import raise_open_file_limit
 
 __all__ = [
     "CANCEL_SECONDS",

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from multiprocessing.queues import Queue
 
 from core.defaults import DEFAULT_CONNECT_TIMEOUT
+from core.limits import raise_open_file_limit
 from core.load.latency import LatencyHistogram
 from core.load.results import (
     CONNECTING,
@@ -54,7 +55,6 @@ from core.load.worker import (
     Report,
     WorkerJob,
     WorkerOutcome,
-    raise_open_file_limit,
     run_worker,
 )
 

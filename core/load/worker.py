@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import enum
 import signal
-import sys
 import time
 import traceback
 from bisect import bisect_right
@@ -31,6 +30,7 @@ from typing import cast
 
 from core.defaults import READ_BUFFER_BYTES
 from core.errors import ErrorKind, classify
+from core.limits import raise_open_file_limit
 from core.load.latency import LatencyHistogram
 from core.load.results import CLOSED, MISMATCH, REFUSED, RESET, TIMEOUT, Mismatch, no_errors
 from core.load.streams import MessageStreams
@@ -45,18 +45,6 @@ UNLIMITED = 2**62  # a client's budget in a run bounded by time only
 
 # What a failed connect counts as: what the OS said, else "refused" (the connection could not be opened).
 _CONNECT_KINDS = {ErrorKind.TIMED_OUT: TIMEOUT, ErrorKind.CONNECTION_RESET: RESET}
-
-
-def raise_open_file_limit() -> None:
-    """Lift the soft limit on open files to the hard limit: 10,000 clients need 10,000 sockets."""
-    if sys.platform == "win32":
-        return
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft != hard:
-        with contextlib.suppress(ValueError, OSError):  # some systems refuse RLIM_INFINITY: keep the soft one
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def _new_event_loop() -> asyncio.AbstractEventLoop:

@@ -103,7 +103,9 @@ def test_send_to_a_server_that_closes_first_says_so(make_peer: Callable[..., Sta
     peer = make_peer(ReplyThenCloseServer)
     done = run_watched(mayus("send", "--port", port_of(peer), "uno", "dos"))
     assert done.code == 1 and done.stdout_head == b"UNO\n"
-    assert "closed by the other side" in done.stderr and "Traceback" not in done.stderr
+    # "dos" may reach the server before its close (a plain close) or after it (a reset): both say who ended it.
+    assert "closed by the other side" in done.stderr or "cut off by the other side" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_send_to_nobody_is_one_line_in_the_users_language() -> None:

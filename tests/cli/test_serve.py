@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
+from cli.serve import LOG_MESSAGE_CHARS
 from tests.support.launcher import ServeProcess
 from tests.support.processes import mayus, run_watched
 from tests.support.servers import RunningServer
@@ -44,3 +47,74 @@ def test_serve_speaks_spanish_when_asked(server: RunningServer) -> None:
     done = run_watched(mayus("serve", "--lang", "es", "--port", str(server.port)))
     assert done.code == 1
     assert f"El puerto {server.port} ya está en uso" in done.stdout_head.decode()
+
+
+def test_serve_says_how_many_clients_it_takes(serve_process: Callable[..., ServeProcess]) -> None:
+    server = serve_process("--max-connections", "7")
+    assert server.running.first_line.endswith("; at most 7 clients at once (open-file limit " + _limit(server) + ")")
+
+
+def _limit(server: ServeProcess) -> str:
+    import psutil
+
+    soft, _hard = psutil.Process(server.running.pid).rlimit(psutil.RLIMIT_NOFILE)
+    return f"{soft:,}"
+
+
+def test_a_long_message_is_logged_cut_with_its_size(serve_process: Callable[..., ServeProcess]) -> None:
+    server = serve_process()
+    sock = connect_raw(server.address)
+    sock.sendall(b"a" * 5_000 + b"\n")
+    assert recv_exactly(sock, 5_001) == b"A" * 5_000 + b"\n"
+    _code, out = server.interrupt()
+    assert f"client #1 -> {'a' * LOG_MESSAGE_CHARS}… (5,001 bytes)" in out.splitlines()[1]
+    assert f"client #1 <- {'A' * LOG_MESSAGE_CHARS}… (5,001 bytes)" in out.splitlines()[2]
+
+
+def test_serve_goes_on_when_nobody_reads_its_log(serve_process: Callable[..., ServeProcess]) -> None:
+    server = serve_process()  # its stdout is a pipe the test reads only after the stop
+    sock = connect_raw(server.address)
+    line = b"b" * 100_000 + b"\n"
+    for _ in range(50):  # far more log than a pipe holds
+        sock.sendall(line)
+        assert recv_exactly(sock, len(line)) == line.upper()
+    for number in range(3_000):
+        sock.sendall(b"%d\n" % number)
+        assert recv_exactly(sock, len(b"%d\n" % number)) == b"%d\n" % number
+    code, out = server.interrupt()
+    assert code == 0
+    assert "Traceback" not in out
+
+
+def test_serve_goes_on_when_its_log_reader_leaves(serve_process: Callable[..., ServeProcess]) -> None:
+    server = serve_process()
+    stdout = server.running.process.stdout
+    assert stdout is not None
+    stdout.close()  # `mayus serve | head -1`: head read its line and left
+    clients = [connect_raw(server.address) for _ in range(5)]
+    for round_ in range(20):
+        for sock in clients:
+            sock.sendall(b"ronda %d\n" % round_)
+            assert recv_exactly(sock, len(b"ronda %d\n" % round_)) == b"RONDA %d\n" % round_
+    code, out = server.interrupt()  # out: stderr only now
+    assert (code, out) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--max-connections", "0"],
+        ["--max-connections", "-5"],
+        ["--max-connections", "many"],
+        ["--idle-timeout", "-1"],
+        ["--idle-timeout", "0"],
+        ["--idle-timeout", "nan"],
+        ["--idle-timeout", "inf"],
+        ["--reply-budget", "0"],
+        ["--port", "-1"],
+    ],
+)
+def test_bad_option_values_are_one_plain_line_and_exit_2(bad: list[str]) -> None:
+    done = run_watched(mayus("serve", *bad))
+    assert done.code == 2
+    assert "Traceback" not in done.stderr and done.stderr.strip().splitlines()[-1].startswith("mayus serve: error:")

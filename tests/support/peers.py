@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from tests.support.sockets import connect_raw
@@ -186,12 +187,16 @@ class DeviceServer(StandInServer):
 
 
 class FloodServer(StandInServer):
-    """A hostile server: after the first message it streams `size` bytes with no newline, then closes."""
+    """A hostile server: after the first message it streams `size` bytes of `byte` with no newline, then closes.
+
+    With `seconds`, it stops after that long instead, whatever it has sent by then.
+    """
 
     CHUNK = 1 << 20
 
-    def __init__(self, size: int, byte: bytes = b"a") -> None:
+    def __init__(self, size: int, byte: bytes = b"a", seconds: float | None = None) -> None:
         self.size = size
+        self.seconds = seconds
         self.chunk = byte * self.CHUNK
         super().__init__(one_at_a_time=False)
 
@@ -199,7 +204,10 @@ class FloodServer(StandInServer):
         if not self.recv(conn):
             return
         left = self.size
+        deadline = None if self.seconds is None else time.monotonic() + self.seconds
         while left > 0 and not self.closing.is_set():
+            if deadline is not None and time.monotonic() > deadline:
+                return
             piece = self.chunk[: min(left, self.CHUNK)]
             conn.sendall(piece)
             left -= len(piece)
