@@ -29,6 +29,7 @@ from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
 from cli.options import ENDINGS, add_language, argument_bytes, port, positive_seconds, translator
+from core.addresses import describe_peer
 from core.client import TcpClient
 from core.defaults import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -337,8 +338,8 @@ class _ConnectPrinter:
             self._session.update(event)
         tr = self._tr
         match event:
-            case Connected(host=host, port=port):  # said from here, so it comes before any greeting
-                self._output.notice(tr("cli.connect.ready", host=host, port=port))
+            case Connected(host=host, port=port, peer=peer):  # said from here, so it comes before any greeting
+                self._output.notice(tr("cli.connect.ready", address=describe_peer(host, peer, port)))
             case DataReceived():
                 self._data(event)
             case DisconnectAnswered():

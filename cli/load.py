@@ -16,6 +16,7 @@ import time
 from types import FrameType
 from typing import Any, TextIO
 
+from core.addresses import join_host_port
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT
 from core.load import ERROR_KINDS, LoadProgress, LoadResult, Payload, Scenario, run_load, summary
 from core.load.scenario import MIN_MESSAGE_BYTES
@@ -126,8 +127,7 @@ def describe_start(host: str, port: int, scenario: Scenario, tr: Translator) -> 
         bound = tr("load.bound.duration", seconds=_decimal(tr, scenario.duration, 1))
     return tr(
         "load.start",
-        host=host,
-        port=port,
+        address=join_host_port(host, port),
         clients=tr.count(scenario.clients),
         bound=bound,
         size=tr.count(scenario.message_bytes),

@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.log_writer import LogWriter
 from cli.options import add_language, port, positive_count, positive_seconds, translator
+from core.addresses import join_addresses, join_host_port
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPLY_BUDGET
 from core.errors import NetworkError
 from core.events import (
@@ -37,7 +38,12 @@ LOG_FLUSH_SECONDS = 1.0  # how long a stop waits for the log to be written; a re
 
 def register(sub: Any) -> None:
     p = sub.add_parser("serve", help="run the server with no window")
-    p.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (0.0.0.0: every interface)")
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="localhost (default): this computer only, IPv4 and IPv6; '::': every interface, IPv4 and IPv6; "
+        "0.0.0.0: every IPv4 interface; or one address of this computer",
+    )
     p.add_argument("--port", type=port, default=DEFAULT_PORT, help="0 picks a free port")
     p.add_argument(
         "--max-connections", type=positive_count, default=None, help="default: what the open-file limit allows"
@@ -71,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
 def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None:
     """One log line for a server event, or None if it is not shown."""
     match event:
-        case ServerStarted(host=host, port=port, max_connections=clients, open_files=limit):
-            return f"{tr('cli.serve.listening', host=host, port=port)}; {tr.capacity(clients, limit)}"
+        case ServerStarted(port=port, addresses=addresses, max_connections=clients, open_files=limit):
+            listening = tr("cli.serve.listening", address=join_addresses(addresses, port))
+            return f"{listening}; {tr.capacity(clients, limit)}"
         case ServerStopped(error=None):
             return tr("cli.serve.stopped")
         case ServerStopped(error=error) if error is not None:
@@ -80,7 +87,7 @@ def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None
         case AcceptPaused(failures=failures):
             return tr("server.accept_paused", count=tr.count(failures))
         case ClientConnected(client_id=cid, host=host, port=port) if not quiet:
-            return tr("cli.serve.client_connected", client=cid, host=host, port=port)
+            return tr("cli.serve.client_connected", client=cid, address=join_host_port(host, port))
         case ClientDisconnected(client_id=cid, reason=reason) if not quiet:
             return tr("cli.serve.client_disconnected", client=cid, reason=tr.reason(reason))
         case MessageReceived(client_id=cid, data=data, size=size) if not quiet:

@@ -24,6 +24,7 @@ from core.defaults import (
     DEFAULT_LINE_ENDING,
     DISCONNECT_GRACE_SECONDS,
     DISPLAY_BYTES,
+    HAPPY_EYEBALLS_DELAY,
     MAX_MESSAGE_EVENTS_PER_SECOND,
     QUIET_GAP_SECONDS,
     STATS_INTERVAL_SECONDS,
@@ -117,8 +118,10 @@ class _ClientConnection(asyncio.Protocol):
         transport = cast(asyncio.Transport, transport)
         self.transport = transport
         local = transport.get_extra_info("sockname") or ("", 0)
+        peer = transport.get_extra_info("peername") or ("", 0)
         # Reported from here, before the loop can read anything: a banner never precedes it.
-        self._client.connection_made(self, Connected(self.host, self.port, int(local[1]), Stamp.now()))
+        event = Connected(self.host, self.port, str(peer[0]), int(local[1]), Stamp.now())
+        self._client.connection_made(self, event)
 
     def data_received(self, data: bytes) -> None:
         now = time.perf_counter()
@@ -314,14 +317,17 @@ class TcpClient:
                 raise LocalProtocolError(f"client is {self._state.value}; disconnect first")
             self._state = ClientState.CONNECTING
             if self._thread is None:
-                self._thread = LoopThread("mayus-client")
+                # The standard loop: uvloop's create_connection has no Happy Eyeballs, and one
+                # connection gains nothing from uvloop's speed.
+                self._thread = LoopThread("mayus-client", standard=True)
             self._thread.submit(self._connect(host, port, timeout))
 
     async def _connect(self, host: str, port: int, timeout: float) -> None:
         loop = asyncio.get_running_loop()
         conn = _ClientConnection(self, host, port, self.reporting)
         try:
-            await asyncio.wait_for(loop.create_connection(lambda: conn, host, port), timeout)
+            connecting = loop.create_connection(lambda: conn, host, port, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY)
+            await asyncio.wait_for(connecting, timeout)
         except (OSError, asyncio.TimeoutError, UnicodeError, ValueError, OverflowError) as exc:
             if conn.transport is not None:  # connected in the very last instant: close as usual
                 conn.close_now()

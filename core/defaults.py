@@ -5,8 +5,10 @@ from __future__ import annotations
 import builtins
 import enum
 
-DEFAULT_HOST = "127.0.0.1"
-ALL_INTERFACES_HOST = "0.0.0.0"
+# A server on `localhost` listens on 127.0.0.1 and ::1; a client to it takes whichever answers
+# first. `::` is every interface, IPv6 and IPv4 (core/addresses.py says what each host means).
+DEFAULT_HOST = "localhost"
+ALL_INTERFACES_HOST = "::"
 DEFAULT_PORT = 5000
 
 # The word that ends a session, compared without regard to ASCII case.
@@ -18,6 +20,9 @@ DISCONNECT_WORD = "DESCONEXION"
 DISCONNECT_HOLD_SECONDS = 0.05
 
 DEFAULT_CONNECT_TIMEOUT = 5.0
+# A name with several addresses (localhost: ::1 and 127.0.0.1) is tried on the next one after
+# this long without an answer, both still racing (Happy Eyeballs, RFC 8305's 250 ms).
+HAPPY_EYEBALLS_DELAY = 0.25
 
 # The client's quiet gap: bytes from the server separated by this much silence are
 # separate entries, and a reply with no line ending is complete once the line has

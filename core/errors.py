@@ -15,6 +15,8 @@ import socket
 import ssl
 from dataclasses import dataclass
 
+from core.addresses import join_host_port
+
 
 class ErrorKind(enum.Enum):
     PORT_IN_USE = "port_in_use"
@@ -57,8 +59,17 @@ class ErrorInfo:
     detail: str = ""  # the system's own text, for UNEXPECTED only
 
     def __str__(self) -> str:
-        where = f" ({self.host}:{self.port})" if self.host else ""
+        where = f" ({join_host_port(self.host, self.port)})" if self.host else ""
         return f"{self.kind.value}{where}{': ' + self.detail if self.detail else ''}"
+
+    def word_values(self) -> dict[str, str | int]:
+        """What fills the sentence `error.<kind>`: {address} ([::1]:5000 for IPv6), {host}, {port}, {detail}."""
+        return {
+            "address": join_host_port(self.host, self.port),
+            "host": self.host,
+            "port": self.port,
+            "detail": self.detail,
+        }
 
 
 class MayusError(Exception):

@@ -50,14 +50,17 @@ class DisconnectReason(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class ServerStarted:
-    """The server listens on (host, port); port is the real one when 0 was asked for.
+    """The server listens on `port` (the real one when 0 was asked for) at each of `addresses`.
 
-    `max_connections` is how many clients it takes at once; `open_files` the open-file
-    limit that bounds it (None where the system has none to read).
+    `host` is what was asked for (`localhost`, `::`, an address: core/addresses.py);
+    `addresses` every address it listens on, IPv4 first where both are. `max_connections`
+    is how many clients it takes at once; `open_files` the open-file limit that bounds it
+    (None where the system has none to read).
     """
 
     host: str
     port: int
+    addresses: tuple[str, ...]
     max_connections: int
     open_files: int | None
     when: Stamp
@@ -181,8 +184,12 @@ class ServerStats:
 
 @dataclass(frozen=True, slots=True)
 class Connected:
+    """The client connected to (host, port) as asked; `peer` is the address that answered
+    (::1 or 127.0.0.1 for localhost, say), `local_port` the client's own port."""
+
     host: str
     port: int
+    peer: str
     local_port: int
     when: Stamp
 

@@ -76,8 +76,9 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 class LoopThread:
     """Start a fresh event loop on a daemon thread; `stop` ends it and joins the thread."""
 
-    def __init__(self, name: str) -> None:
-        self._loop = new_event_loop()
+    def __init__(self, name: str, standard: bool = False) -> None:
+        """`standard`: the standard library's loop whatever MAYUS_LOOP says (for what only it offers)."""
+        self._loop = asyncio.new_event_loop() if standard else new_event_loop()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
+from core.addresses import open_listeners
 from core.budget import EventBudget
 from core.defaults import (
     DEFAULT_HOST,
@@ -243,7 +244,7 @@ class _ServerCore:
         self._budget = EventBudget(MAX_MESSAGE_EVENTS_PER_SECOND, STATS_INTERVAL_SECONDS)
         self.summarised = 0  # messages not reported one by one (over the cap)
         self._totals = _Totals()  # every client's counters, folded in at each stats tick
-        self._server: asyncio.Server | None = None
+        self._listeners: list[asyncio.Server] = []  # one per address (core/addresses.py), all on one port
         self._tasks: list[asyncio.Task[None]] = []
         self._stats_dirty = False
         self.refused = 0
@@ -252,29 +253,35 @@ class _ServerCore:
         self._accept_noted_at = 0.0
 
     async def start(self) -> tuple[str, int]:
-        """Bind and listen; raises NetworkError (already reported) if that fails."""
+        """Bind and listen on every address `config.host` names; raises NetworkError (already reported) if that fails.
+
+        Returns (the first address listened on, the port they all share).
+        """
         cfg = self.config
         try:
-            self._server = await self.loop.create_server(
-                lambda: _Connection(self), cfg.host, cfg.port, backlog=cfg.backlog, reuse_address=True
-            )
+            sockets = open_listeners(cfg.host, cfg.port, cfg.backlog)
         except (OSError, UnicodeError) as exc:
             info = error_info(exc, cfg.host, cfg.port)
             self._emit(ServerStopped(info, Stamp.now()))
             raise NetworkError(info) from exc
-        host, port = self._server.sockets[0].getsockname()[:2]
+        for sock in sockets:
+            self._listeners.append(
+                await self.loop.create_server(lambda: _Connection(self), sock=sock, backlog=cfg.backlog)
+            )
+        addresses = tuple(str(sock.getsockname()[0]) for sock in sockets)
+        port = int(sockets[0].getsockname()[1])
         self.loop.set_exception_handler(self._loop_exception)
-        self._emit(ServerStarted(host, port, self.max_connections, open_file_limit(), Stamp.now()))
+        self._emit(ServerStarted(cfg.host, port, addresses, self.max_connections, open_file_limit(), Stamp.now()))
         self._tasks.append(self.loop.create_task(self._tick_stats()))
         if cfg.idle_timeout is not None:
             self._tasks.append(self.loop.create_task(self._drop_idle(cfg.idle_timeout)))
-        return host, port
+        return addresses[0], port
 
     async def shutdown(self) -> None:
         """Stop listening, close every connection at once, report it all."""
         self.stopping = True
-        if self._server is not None:
-            self._server.close()
+        for listener in self._listeners:
+            listener.close()
         for task in self._tasks:
             task.cancel()
         for conn in list(self._connections.values()):
@@ -282,11 +289,11 @@ class _ServerCore:
         # abort() reports connection_lost on the next loop pass.
         while self._connections:
             await asyncio.sleep(0)
-        if self._server is not None:
-            # Connections accepted in the last instant (refused, still closing) end too:
-            # from Python 3.12.1 on this waits for them; before, it returns at once.
+        # Connections accepted in the last instant (refused, still closing) end too:
+        # from Python 3.12.1 on this waits for them; before, it returns at once.
+        for listener in self._listeners:
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._server.wait_closed(), STOP_TIMEOUT_SECONDS / 2)
+                await asyncio.wait_for(listener.wait_closed(), STOP_TIMEOUT_SECONDS / 2)
         self._emit_stats()
         self._emit(ServerStopped(None, Stamp.now()))
 

@@ -12,12 +12,14 @@ import time
 import tkinter
 import traceback
 from collections.abc import Callable
+from ipaddress import ip_address
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import customtkinter as ctk
 
+from core.addresses import describe_peer, join_addresses, join_host_port
 from core.client import ClientState
 from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND, LineEnding
 from core.errors import ErrorInfo
@@ -69,7 +71,6 @@ WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notice are refreshed
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
-ANY_ADDRESS = ("0.0.0.0", "::", "")  # listening on every interface: other machines may connect
 SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
 USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})  # no reconnect after these
 
@@ -229,7 +230,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._target = (host, port)
         self._last_reply = None
         self.client_panel.clear_reply()
-        self.client_panel.show_connecting(host, port)
+        self.client_panel.show_connecting(join_host_port(host, port))
         self.network.connect(host, port)
 
     def disconnect(self) -> None:
@@ -480,15 +481,18 @@ class App(ctk.CTk):  # type: ignore[misc]
         match event:
             case ClientConnected(client_id=cid, host=host, port=port, when=when):
                 self.clients.add_client(event)
-                log.add_notice(SERVER, INFO, tr("log.client_connected", host=host, port=port), client_id=cid, when=when)
+                text = tr("log.client_connected", address=join_host_port(host, port))
+                log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
             case ClientDisconnected(client_id=cid, reason=reason, when=when):
                 self.clients.remove_client(cid)
                 text = tr("log.client_disconnected", reason=tr.reason(reason))
                 log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
-            case ServerStarted(host=host, port=port, max_connections=clients, open_files=limit, when=when):
-                others = [a.with_port(port) for a in local_addresses()] if host in ANY_ADDRESS else []
-                self.server_panel.show_listening(host, port, others)
-                text = f"{tr('log.listening', host=host, port=port)}; {tr.capacity(clients, limit)}"
+            case ServerStarted(port=port, addresses=addresses, max_connections=clients, open_files=limit, when=when):
+                every_interface = any(ip_address(a).is_unspecified for a in addresses)
+                others = [a.with_port(port) for a in local_addresses()] if every_interface else []
+                listening = join_addresses(addresses, port)
+                self.server_panel.show_listening(listening, others)
+                text = f"{tr('log.listening', address=listening)}; {tr.capacity(clients, limit)}"
                 log.add_notice(SERVER, INFO, text, when=when)
                 self.save_settings()
             case ServerStopped(error=error, when=when):
@@ -504,16 +508,15 @@ class App(ctk.CTk):  # type: ignore[misc]
     def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
         tr, log, panel = self.tr, self.log, self.client_panel
         match event:
-            case Connected(host=host, port=port, local_port=local_port, when=when):
+            case Connected(host=host, port=port, peer=peer, local_port=local_port, when=when):
                 self._session += 1
                 self._last_reply = None
                 self._backoff.reset()
                 panel.clear_reply()
-                panel.show_connected(host, port, local_port)
+                address = describe_peer(host, peer, port)
+                panel.show_connected(address, local_port)
                 panel.add_recent(host, port)
-                log.add_notice(
-                    CLIENT, INFO, tr("log.connected", host=host, port=port, local_port=local_port), when=when
-                )
+                log.add_notice(CLIENT, INFO, tr("log.connected", address=address, local_port=local_port), when=when)
                 self.save_settings()
             case Disconnected(reason=reason, error=error, when=when):
                 panel.show_closed(reason, error)

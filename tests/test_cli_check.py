@@ -59,7 +59,7 @@ def test_check_prints_a_line_per_check_and_exits_0_when_all_pass(server: Running
     done = run_main("check", "--port", str(server.port), "--lang", "en")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == f"Checking the server at 127.0.0.1:{server.port}"
+    assert lines[0] == f"Checking the server at localhost:{server.port}"
     assert [line.split()[:2] for line in lines[1:15]] == [["✓", check_id] for check_id in SERVER_CHECK_IDS]
     assert lines[-1].startswith(f"{len(SERVER_CHECK_IDS)} passed, 0 failed in ")
     assert done.stderr == ""
@@ -71,7 +71,7 @@ def test_check_json_is_one_object_with_every_check_and_exit_1_on_a_failure(
     done = run_main("check", "--port", str(bytes_upper_server.address[1]), "--json", "--lang", "es")
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
-    assert report["target"] == f"127.0.0.1:{bytes_upper_server.address[1]}"
+    assert report["target"] == f"localhost:{bytes_upper_server.address[1]}"
     assert (report["passed"], report["failed"]) == (len(SERVER_CHECK_IDS) - 2, 2)
     checks = {check["id"]: check for check in report["checks"]}
     assert list(checks) == list(SERVER_CHECK_IDS)
@@ -87,7 +87,7 @@ def test_check_json_is_one_object_with_every_check_and_exit_1_on_a_failure(
 def test_check_on_a_port_nobody_listens_on_exits_2(refusing_port: RefusingPort) -> None:
     done = run_main("check", "--port", str(refusing_port.address[1]), "--lang", "en")
     assert done.returncode == 2
-    assert done.stdout.splitlines()[-1].startswith("Could not connect at all: Connection refused by 127.0.0.1:")
+    assert done.stdout.splitlines()[-1].startswith("Could not connect at all: Connection refused by localhost:")
     assert "✓" not in done.stdout and "✗" not in done.stdout
     as_json = run_main("check", "--port", str(refusing_port.address[1]), "--json")
     assert as_json.returncode == 2 and json.loads(as_json.stdout)["outcome"] == "unreachable"

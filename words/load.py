@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 EN: dict[str, str] = {
-    "load.start": "Load test of {host}:{port}: {clients} clients, {bound}, {size}-byte messages, "
+    "load.start": "Load test of {address}: {clients} clients, {bound}, {size}-byte messages, "
     "{in_flight} in flight each, {payload} text",
     "load.bound.messages": "{messages} messages",
     "load.bound.duration": "{seconds} s",
@@ -42,7 +42,7 @@ EN: dict[str, str] = {
 }
 
 ES: dict[str, str] = {
-    "load.start": "Prueba de carga de {host}:{port}: {clients} clientes, {bound}, mensajes de {size} bytes, "
+    "load.start": "Prueba de carga de {address}: {clients} clientes, {bound}, mensajes de {size} bytes, "
     "{in_flight} en vuelo por cliente, texto {payload}",
     "load.bound.messages": "{messages} mensajes",
     "load.bound.duration": "{seconds} s",

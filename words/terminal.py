@@ -4,15 +4,15 @@ from __future__ import annotations
 
 EN: dict[str, str] = {
     "cli.error": "error: {error}",
-    "cli.serve.listening": "listening on {host}:{port} (Ctrl+C stops)",
+    "cli.serve.listening": "listening on {address} (Ctrl+C stops)",
     "cli.serve.stopped": "server stopped",
     "cli.serve.cut": "… ({size} bytes)",
     "cli.serve.dropped": "… {count} log lines dropped (the output could not keep up)",
-    "cli.serve.client_connected": "client #{client} connected from {host}:{port}",
+    "cli.serve.client_connected": "client #{client} connected from {address}",
     "cli.serve.client_disconnected": "client #{client} disconnected ({reason})",
     "cli.serve.totals": "totals: {messages_in} messages in, {messages_out} replies, {bytes_in} bytes in, "
     "{bytes_out} bytes out, {refused} connections refused",
-    "cli.connect.ready": "connected to {host}:{port}. Type a message and press Enter; Ctrl+D disconnects.",
+    "cli.connect.ready": "connected to {address}. Type a message and press Enter; Ctrl+D disconnects.",
     "cli.connect.late": "reply to #{number}",
     "cli.connect.still_waiting": "(no reply yet after {seconds} s; it will show here when it comes)",
     "cli.disconnected": "disconnected ({reason})",
@@ -22,15 +22,15 @@ EN: dict[str, str] = {
 
 ES: dict[str, str] = {
     "cli.error": "error: {error}",
-    "cli.serve.listening": "escuchando en {host}:{port} (Ctrl+C detiene)",
+    "cli.serve.listening": "escuchando en {address} (Ctrl+C detiene)",
     "cli.serve.stopped": "servidor detenido",
     "cli.serve.cut": "… ({size} bytes)",
     "cli.serve.dropped": "… {count} líneas del registro descartadas (la salida no daba abasto)",
-    "cli.serve.client_connected": "cliente #{client} conectado desde {host}:{port}",
+    "cli.serve.client_connected": "cliente #{client} conectado desde {address}",
     "cli.serve.client_disconnected": "cliente #{client} desconectado ({reason})",
     "cli.serve.totals": "totales: {messages_in} mensajes recibidos, {messages_out} respuestas, {bytes_in} bytes "
     "recibidos, {bytes_out} bytes enviados, {refused} conexiones rechazadas",
-    "cli.connect.ready": "conectado a {host}:{port}. Escribe un mensaje y pulsa Intro; Ctrl+D desconecta.",
+    "cli.connect.ready": "conectado a {address}. Escribe un mensaje y pulsa Intro; Ctrl+D desconecta.",
     "cli.connect.late": "respuesta a #{number}",
     "cli.connect.still_waiting": "(aún sin respuesta tras {seconds} s; aparecerá aquí cuando llegue)",
     "cli.disconnected": "desconectado ({reason})",

@@ -34,7 +34,7 @@ class Translator:
         return text.format(**values) if values else text
 
     def error(self, info: ErrorInfo) -> str:
-        return self(f"error.{info.kind.value}", host=info.host, port=info.port, detail=info.detail)
+        return self(f"error.{info.kind.value}", **info.word_values())
 
     def reason(self, reason: DisconnectReason) -> str:
         return self(f"reason.{reason.value}")

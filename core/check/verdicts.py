@@ -37,7 +37,7 @@ def fail(key: str, **values: DetailValue) -> Verdict:
 
 def error_detail(info: ErrorInfo) -> Detail:
     """An ErrorInfo as a detail: its words already exist as `error.<kind>` with host, port and detail."""
-    return Detail.of(f"error.{info.kind.value}", host=info.host, port=info.port, detail=info.detail)
+    return Detail.of(f"error.{info.kind.value}", **info.word_values())
 
 
 def seconds(value: float) -> float:

@@ -305,13 +305,15 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ConnectionState.IDLE)
         self.status.show(lambda: self._tr("client.status.idle"), theme.MUTED)
 
-    def show_connecting(self, host: str, port: int) -> None:
+    def show_connecting(self, address: str) -> None:
+        """Connecting to `address` (host:port as typed)."""
         self._set_state(ConnectionState.CONNECTING)
-        self.status.show(lambda: self._tr("client.status.connecting", host=host, port=port), theme.MUTED)
+        self.status.show(lambda: self._tr("client.status.connecting", address=address), theme.MUTED)
 
-    def show_connected(self, host: str, port: int, local_port: int) -> None:
+    def show_connected(self, address: str, local_port: int) -> None:
+        """Connected to `address` (as asked, and what answered when that differs) from `local_port`."""
         self._set_state(ConnectionState.CONNECTED)
-        text = lambda: self._tr("client.status.connected", host=host, port=port, local_port=local_port)  # noqa: E731
+        text = lambda: self._tr("client.status.connected", address=address, local_port=local_port)  # noqa: E731
         self.status.show(text, theme.OK)
         self.message_entry.focus_set()
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import customtkinter as ctk
 
+from core.addresses import join_host_port
 from core.events import ClientConnected, ClientStats
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
@@ -136,7 +137,9 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
     # -- events from the server (buffered) ---------------------------------------
 
     def add_client(self, event: ClientConnected) -> None:
-        self._rows[event.client_id] = _Row(f"{event.host}:{event.port}", event.when.wall, last=event.when.wall)
+        self._rows[event.client_id] = _Row(
+            join_host_port(event.host, event.port), event.when.wall, last=event.when.wall
+        )
         self._dirty.add(event.client_id)
 
     def remove_client(self, client_id: int) -> None:

@@ -131,10 +131,11 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ServerState.STARTING)
         self.status.show(lambda: self._tr("server.status.starting", port=port), theme.MUTED)
 
-    def show_listening(self, host: str, port: int, addresses: list[str] | None = None) -> None:
-        """Listening on host:port; `addresses` are this machine's own, for other machines (all interfaces)."""
+    def show_listening(self, listening: str, addresses: list[str] | None = None) -> None:
+        """Listening on `listening` (127.0.0.1:5000, [::1]:5000); `addresses` are this machine's own, for
+        other machines (all interfaces)."""
         self._set_state(ServerState.RUNNING)
-        self.status.show(lambda: self._tr("server.status.listening", host=host, port=port), theme.OK)
+        self.status.show(lambda: self._tr("server.status.listening", address=listening), theme.OK)
         self._addresses = list(addresses or [])
         self._show_addresses()
 

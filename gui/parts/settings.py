@@ -27,6 +27,8 @@ SETTINGS_FILE = "settings.json"
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1200, 800
 MIN_WIDTH, MIN_HEIGHT = 1040, 680
 SERVER_HOSTS = (DEFAULT_HOST, ALL_INTERFACES_HOST)
+# What earlier versions saved for the same two choices, when each meant one IP family only.
+_EARLIER_SERVER_HOSTS = {"127.0.0.1": DEFAULT_HOST, "0.0.0.0": ALL_INTERFACES_HOST}
 THEMES = ("light", "dark")  # the window's looks (gui/theme.py draws them)
 
 
@@ -120,6 +122,8 @@ def load_settings(path: Path) -> LoadResult:
     if not isinstance(data, dict):
         return LoadResult(Settings(), first_start=False, problem="not a JSON object")
     settings = Settings()
+    if data.get("server_host") in _EARLIER_SERVER_HOSTS:
+        data["server_host"] = _EARLIER_SERVER_HOSTS[data["server_host"]]
     for f in fields(Settings):
         if f.name in data and _CHECKS[f.name](data[f.name]):
             setattr(settings, f.name, data[f.name])

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from core.events import ClientDisconnected, DisconnectReason, MessageReceived
+from core.events import ClientConnected, ClientDisconnected, DisconnectReason, MessageReceived
 from tests.support.peers import (
     DeviceServer,
     FloodServer,
@@ -186,6 +186,7 @@ def test_connect_notices_a_kick_at_once_and_exits_1(
 ) -> None:
     face = interactive("connect", "--port", port_of(server))
     face.expect("connected to")
+    server.events.wait_for(ClientConnected, WAIT)  # the client may know before the server has taken it in
     server.server.disconnect_all()  # while connect waits for input: stdin stays open
     assert face.wait() == 1
     assert face.lines[-1] == "disconnected (closed by the other side)"

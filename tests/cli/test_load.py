@@ -35,7 +35,7 @@ def test_load_prints_progress_then_the_summary_and_exits_0(server: RunningServer
     done = run_load_face("--port", str(server.port), "--clients", "3", "--duration", "1.2", "--lang", "en")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith(f"Load test of 127.0.0.1:{server.port}: 3 clients, 1.2 s, 64-byte messages")
+    assert lines[0].startswith(f"Load test of localhost:{server.port}: 3 clients, 1.2 s, 64-byte messages")
     assert any(" running: 3 connected, " in line for line in lines)
     progress = [line for line in lines if " msg/s, " in line]
     assert 2 <= len(progress) <= 8  # at most a few lines a second

@@ -10,7 +10,7 @@ from cli.serve import LOG_MESSAGE_CHARS
 from tests.support.launcher import ServeProcess
 from tests.support.processes import mayus, run_watched
 from tests.support.servers import RunningServer
-from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
+from tests.support.sockets import IPV6_LOOPBACK, connect_raw, recv_exactly, recv_until_closed
 
 
 def test_serve_logs_each_message_and_stops_cleanly_on_ctrl_c(serve_process: Callable[..., ServeProcess]) -> None:
@@ -118,3 +118,19 @@ def test_bad_option_values_are_one_plain_line_and_exit_2(bad: list[str]) -> None
     done = run_watched(mayus("serve", *bad))
     assert done.code == 2
     assert "Traceback" not in done.stderr and done.stderr.strip().splitlines()[-1].startswith("mayus serve: error:")
+
+
+@pytest.mark.skipif(not IPV6_LOOPBACK, reason="this machine has IPv6 turned off")
+def test_serve_on_every_interface_names_each_address_and_writes_ipv6_peers_in_brackets(
+    serve_process: Callable[..., ServeProcess],
+) -> None:
+    server = serve_process("--host", "::")
+    port = server.running.port
+    assert f"listening on 0.0.0.0:{port}, [::]:{port} (Ctrl+C stops)" in server.running.first_line
+    for host in ("::1", "127.0.0.1"):
+        sock = connect_raw((host, port))
+        sock.sendall(b"hola\n")
+        assert recv_exactly(sock, 5) == b"HOLA\n"
+    _code, out = server.interrupt()
+    assert "client #1 connected from [::1]:" in out
+    assert "client #2 connected from 127.0.0.1:" in out

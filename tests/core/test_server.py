@@ -68,12 +68,13 @@ def test_original_client_that_closes_right_after_desconexion_is_a_requested_disc
 def test_port_zero_reports_the_real_port(server: RunningServer) -> None:
     started = server.events.wait_for(ServerStarted, WAIT)
     assert started.port == server.port != 0
-    assert started.host == "127.0.0.1"
+    assert started.host == "localhost"
+    assert started.addresses[0] == "127.0.0.1"  # and ::1 where IPv6 is on (tests/core/test_addresses.py)
 
 
 def test_default_address_is_this_computer_only_on_port_5000() -> None:
     config = ServerConfig()
-    assert (config.host, config.port) == ("127.0.0.1", 5000)
+    assert (config.host, config.port) == ("localhost", 5000)
 
 
 def test_lines_are_answered_line_by_line_with_their_endings(server: RunningServer) -> None:

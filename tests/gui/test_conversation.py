@@ -7,7 +7,7 @@ from collections.abc import Callable
 from core.events import ServerStats, Stamp
 from gui.app import App
 from tests.support.peers import DeviceServer, OriginalServer, SlowServer, StandInServer, StripServer
-from tests.support.sockets import connect_raw
+from tests.support.sockets import connect_raw, local_listening
 from tests.support.waiting import pump_until
 from tests.support.window import (
     connect_client,
@@ -34,7 +34,7 @@ def lines_with(app: App, *parts: str) -> list[str]:
 
 def test_readme_case_1_hola_servidor_comes_back_uppercase(app: App) -> None:
     port = start_server(app)
-    assert app.server_panel.status.text == f"Listening on 127.0.0.1:{port}"
+    assert app.server_panel.status.text == f"Listening on {local_listening(port)}"
     connect_client(app, port)
 
     send_message(app, "hola servidor")
@@ -283,7 +283,7 @@ def test_events_wait_in_the_queue_until_the_tk_thread_drains_them(app: App) -> N
     assert app.server_panel.status.text.startswith("Starting")
     app.drain_events()
     address = app.network.server_address
-    assert address is not None and app.server_panel.status.text == f"Listening on 127.0.0.1:{address[1]}"
+    assert address is not None and app.server_panel.status.text == f"Listening on {local_listening(address[1])}"
     app.pump.put(ServerStats(0, 0, 0, 0, 0, 0, 0, (), Stamp.now()))
     assert app.pump.pending() == 1
     assert app.drain_events() == 1

@@ -12,7 +12,7 @@ from gui import theme
 from gui.app import App
 from gui.network import Network
 from gui.panels.server_panel import ServerState
-from tests.support.sockets import unanswered_listener
+from tests.support.sockets import local_listening, unanswered_listener
 from tests.support.waiting import pump_until, worker_threads
 from tests.support.window import connect_client, log_shows, pick, press, start_server, type_into
 
@@ -39,7 +39,7 @@ def test_port_in_use_is_explained_and_start_works_again(app: App, busy_port: int
     type_into(app.server_panel.port_entry, str(busy_port))
     app.server_panel.start_stop.invoke()
 
-    expected = f"Port {busy_port} is already in use on 127.0.0.1. Stop the other program or pick another port."
+    expected = f"Port {busy_port} is already in use on localhost. Stop the other program or pick another port."
     pump_until(app, lambda: app.server_panel.state is ServerState.STOPPED, message="back to stopped")
     assert app.server_panel.status.text == expected
     assert app.server_panel.status.colour == theme.ERROR
@@ -50,14 +50,14 @@ def test_port_in_use_is_explained_and_start_works_again(app: App, busy_port: int
     pump_until(app, lambda: not any(name.startswith("mayus-server") for name in worker_threads()))
 
     port = start_server(app)  # the user picks another port and carries on
-    assert app.server_panel.status.text == f"Listening on 127.0.0.1:{port}"
+    assert app.server_panel.status.text == f"Listening on {local_listening(port)}"
 
 
 def test_connection_refused_is_explained(app: App, closed_port: int) -> None:
     type_into(app.client_panel.port_entry, str(closed_port))
     app.client_panel.connect_button.invoke()
 
-    expected = f"Connection refused by 127.0.0.1:{closed_port}. Is a server running on that port?"
+    expected = f"Connection refused by localhost:{closed_port}. Is a server running on that port?"
     pump_until(app, lambda: app.client_panel.status.text == expected, message="refusal shown")
     assert app.client_panel.status.colour == theme.ERROR
     assert app.client_panel.connect_button.cget("text") == "Connect"
@@ -71,7 +71,7 @@ def test_errors_are_shown_in_spanish_too(app: App, closed_port: int) -> None:
     type_into(app.client_panel.port_entry, str(closed_port))
     app.client_panel.connect_button.invoke()
 
-    expected = f"127.0.0.1:{closed_port} rechazó la conexión. ¿Hay un servidor funcionando en ese puerto?"
+    expected = f"localhost:{closed_port} rechazó la conexión. ¿Hay un servidor funcionando en ese puerto?"
     pump_until(app, lambda: app.client_panel.status.text == expected, message="refusal shown in Spanish")
 
 
@@ -172,8 +172,8 @@ def unanswered_port() -> Iterator[int]:
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("en", "No answer from 127.0.0.1:{port} in time (timed out)."),
-        ("es", "127.0.0.1:{port} no respondió a tiempo (tiempo de espera agotado)."),
+        ("en", "No answer from localhost:{port} in time (timed out)."),
+        ("es", "localhost:{port} no respondió a tiempo (tiempo de espera agotado)."),
     ],
     ids=["en", "es"],
 )

@@ -12,6 +12,7 @@ import pytest
 from gui import theme
 from gui.app import App
 from gui.ctk_private import appearance_set_by_user, inner_text
+from tests.support.sockets import local_listening
 from tests.support.waiting import pump_until
 from tests.support.window import connect_client, log_shows, pick, press, send_message, start_server
 
@@ -44,9 +45,9 @@ def test_language_switch_changes_every_label_and_is_remembered(
 def test_status_lines_follow_the_language_switch(app: App) -> None:
     port = start_server(app)
     pick(app.header.language_picker, "Español")
-    assert app.server_panel.status.text == f"Escuchando en 127.0.0.1:{port}"
+    assert app.server_panel.status.text == f"Escuchando en {local_listening(port)}"
     pick(app.header.language_picker, "English")
-    assert app.server_panel.status.text == f"Listening on 127.0.0.1:{port}"
+    assert app.server_panel.status.text == f"Listening on {local_listening(port)}"
 
 
 def test_theme_switch_recolours_the_window_and_is_remembered(make_app: Callable[..., App], settings_path: Path) -> None:

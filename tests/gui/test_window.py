@@ -232,10 +232,10 @@ def test_listening_on_every_interface_comes_with_a_warning(app: App) -> None:
     panel = app.server_panel
     assert panel.warning.cget("text") == ""
     panel.all_choice.invoke()
-    assert panel.host == "0.0.0.0"
+    assert panel.host == "::"
     assert panel.warning.cget("text") == "Other computers on your network will be able to connect."
     panel.local_choice.invoke()
-    assert panel.host == "127.0.0.1"
+    assert panel.host == "localhost"
     assert panel.warning.cget("text") == ""
 
 

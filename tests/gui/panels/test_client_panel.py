@@ -33,7 +33,7 @@ def _connected(window: App, fake: FakeNetwork) -> None:
     type_into(window.client_panel.port_entry, "7000")
     window.client_panel.connect_button.invoke()
     fake.client_state = ClientState.CONNECTED
-    fake.emit(Connected("127.0.0.1", 7000, 50_000, Stamp.now()))
+    fake.emit(Connected("127.0.0.1", 7000, "127.0.0.1", 50_000, Stamp.now()))
     pump_until(window, lambda: window.client_panel.state is ConnectionState.CONNECTED)
 
 
@@ -80,7 +80,7 @@ def test_numbers_read_the_spanish_way_in_spanish(window: App, fake: FakeNetwork)
 def _connected_es(window: App, fake: FakeNetwork) -> None:
     window.client_panel.connect_button.invoke()
     fake.client_state = ClientState.CONNECTED
-    fake.emit(Connected("127.0.0.1", 5000, 50_000, Stamp.now()))
+    fake.emit(Connected("127.0.0.1", 5000, "127.0.0.1", 50_000, Stamp.now()))
     pump_until(window, lambda: window.client_panel.state is ConnectionState.CONNECTED)
 
 
@@ -96,7 +96,7 @@ def test_an_answered_desconexion_is_said_and_the_session_stays(window: App, fake
 def test_a_failed_connect_is_one_event_said_in_plain_words(window: App, fake: FakeNetwork) -> None:
     type_into(window.client_panel.port_entry, "7000")
     window.client_panel.connect_button.invoke()
-    assert fake.calls == [("connect", "127.0.0.1", 7000)]
+    assert fake.calls == [("connect", "localhost", 7000)]
     error = ErrorInfo(ErrorKind.CONNECTION_REFUSED, "127.0.0.1", 7000)
     fake.emit(Disconnected(DisconnectReason.CONNECT_FAILED, error, Stamp.now()))
     panel = window.client_panel

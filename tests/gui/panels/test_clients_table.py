@@ -11,6 +11,7 @@ from core.events import ClientConnected, ClientStats, ServerStats, Stamp
 from gui.app import App
 from gui.panels.clients_table import COLUMNS
 from tests.support.waiting import pump_until
+from tests.support.window import log_shows
 
 ROWS = 300  # far more than the table shows at once
 
@@ -57,3 +58,10 @@ def test_the_rows_stay_in_id_order_as_clients_come_and_go(app: App) -> None:
     app.clients.add_client(ClientConnected(4, "127.0.0.1", 40_004, Stamp(0.0, now)))
     app.clients.flush()
     assert app.clients.tree.get_children() == ("1", "3", "4")
+
+
+def test_an_ipv6_client_is_written_with_brackets_in_the_table_and_the_log(app: App) -> None:
+    app.pump.put(ClientConnected(1, "::1", 40_001, Stamp.now()))
+    pump_until(app, lambda: len(app.clients.tree.get_children()) == 1, message="the client listed")
+    assert _on_screen(app, 1)["address"] == "[::1]:40001"
+    log_shows(app, "connected from [::1]:40001")

@@ -35,18 +35,18 @@ def test_start_asks_the_network_and_shows_starting_until_it_listens(window: App,
     panel = window.server_panel
     panel.all_choice.invoke()
     _press_start(window)
-    assert fake.calls == [("start_server", "0.0.0.0", 6000)]
+    assert fake.calls == [("start_server", "::", 6000)]
     assert panel.state is ServerState.STARTING and panel.status.text == "Starting on port 6000…"
     assert panel.port_entry.cget("state") == "disabled"  # nothing to edit while it starts
 
-    fake.emit(ServerStarted("0.0.0.0", 6000, 100, 1024, Stamp.now()))
+    fake.emit(ServerStarted("::", 6000, ("0.0.0.0", "::"), 100, 1024, Stamp.now()))
     pump_until(window, lambda: panel.state is ServerState.RUNNING)
-    assert panel.status.text == "Listening on 0.0.0.0:6000" and panel.start_stop.cget("text") == "Stop"
+    assert panel.status.text == "Listening on 0.0.0.0:6000, [::]:6000" and panel.start_stop.cget("text") == "Stop"
 
 
 def test_stop_only_asks_and_the_panel_follows_the_servers_word(window: App, fake: FakeNetwork) -> None:
     _press_start(window)
-    fake.emit(ServerStarted("127.0.0.1", 6000, 100, 1024, Stamp.now()))
+    fake.emit(ServerStarted("localhost", 6000, ("127.0.0.1", "::1"), 100, 1024, Stamp.now()))
     pump_until(window, lambda: window.server_panel.state is ServerState.RUNNING)
     window.server_panel.start_stop.invoke()
     assert fake.calls[-1] == ("stop_server",)
@@ -76,7 +76,7 @@ def test_the_counters_show_exact_totals_and_refused_connections(window: App, fak
 
 def test_the_log_says_how_many_clients_fit_and_when_descriptors_run_out(window: App, fake: FakeNetwork) -> None:
     _press_start(window)
-    fake.emit(ServerStarted("127.0.0.1", 6000, 960, 1024, Stamp.now()))
-    log_shows(window, "listening on 127.0.0.1:6000; at most 960 clients at once (open-file limit 1,024)")
+    fake.emit(ServerStarted("localhost", 6000, ("127.0.0.1", "::1"), 960, 1024, Stamp.now()))
+    log_shows(window, "listening on 127.0.0.1:6000, [::1]:6000; at most 960 clients at once (open-file limit 1,024)")
     fake.emit(AcceptPaused(37, 1024, Stamp.now()))
     log_shows(window, "no file descriptor left: new clients wait until one frees up (37 accepts failed)")

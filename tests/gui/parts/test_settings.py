@@ -45,8 +45,17 @@ def test_each_bad_value_falls_back_on_its_own(tmp_path: Path) -> None:
     settings = load_settings(path).settings
     assert settings.client_port == DEFAULT_PORT
     assert settings.server_port == DEFAULT_PORT
-    assert settings.server_host == "127.0.0.1"
+    assert settings.server_host == "localhost"
     assert settings.language is None
     assert settings.theme is None
     assert settings.client_host == "device.local"
     assert len(settings.history) == HISTORY_LIMIT
+
+
+@pytest.mark.parametrize(("saved", "now"), [("127.0.0.1", "localhost"), ("0.0.0.0", "::")])
+def test_a_server_host_saved_by_an_earlier_version_keeps_its_meaning_on_both_families(
+    tmp_path: Path, saved: str, now: str
+) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"server_host": saved}), encoding="utf-8")
+    assert load_settings(path).settings.server_host == now
