@@ -67,6 +67,7 @@ class _Row:
         )
         self.hint = ctk.CTkLabel(master, font=fonts.small, anchor="w", justify="left", text_color=theme.ERROR)
         self.detail: ctk.CTkTextbox | None = None  # made the first time it is opened
+        self._detail_holder: ctk.CTkFrame | None = None
         self._master = master
         self._grid_row = 0
 
@@ -120,17 +121,25 @@ class _Row:
         self.open = not self.open
         if self.open:
             if self.detail is None:
-                self.detail = ctk.CTkTextbox(
-                    self._master, font=self._fonts.mono, wrap="char", height=60, fg_color=theme.PANEL
-                )
-                # Wrapped lines are known only once it has its width (and change when it does).
-                inner_text(self.detail).bind("<Configure>", lambda _e: self._fit_detail(), add="+")
-                make_keyboard_ready(self._master)
+                self._make_detail()
+            assert self.detail is not None and self._detail_holder is not None
             self._fill_detail(self.detail)
-            self.detail.grid(row=self._grid_row + 2, column=1, columnspan=3, sticky="ew", padx=(6, 6), pady=(2, 6))
-        elif self.detail is not None:
-            self.detail.grid_remove()
+            self._detail_holder.grid(
+                row=self._grid_row + 2, column=1, columnspan=3, sticky="ew", padx=(6, 6), pady=(2, 6)
+            )
+        elif self._detail_holder is not None:
+            self._detail_holder.grid_remove()
         self.toggle.configure(text=self._tr("check.view.hide" if self.open else "check.view.details"))
+
+    def _make_detail(self) -> None:
+        # In a holder of its own, so making it keyboard-ready touches nothing else (the row's buttons are already).
+        holder = self._detail_holder = ctk.CTkFrame(self._master, fg_color="transparent")
+        holder.columnconfigure(0, weight=1)
+        self.detail = ctk.CTkTextbox(holder, font=self._fonts.mono, wrap="char", height=60, fg_color=theme.PANEL)
+        self.detail.grid(row=0, column=0, sticky="ew")
+        # Wrapped lines are known only once it has its width (and change when it does).
+        inner_text(self.detail).bind("<Configure>", lambda _e: self._fit_detail(), add="+")
+        make_keyboard_ready(holder)
 
     def detail_text(self) -> str:
         """What the open detail says (empty before a result)."""

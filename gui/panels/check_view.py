@@ -267,7 +267,7 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         target = join_address(host, port)
         self._begin("server", target, lambda: self._tr("check.view.server_target", target=target))
         self.server_list.start(self._header)
-        self.job = start_server_check(host, port, self._queue_result(self._run), self._queue_end(self._run))
+        self._started(start_server_check(host, port, self._queue_result(self._run), self._queue_end(self._run)))
 
     def _run_client(self) -> None:
         try:
@@ -286,7 +286,7 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         shown = " ".join(command)
         self._begin("client", shown, lambda: self._tr("check.view.client_target", command=shown, port=port))
         self.client_list.start(self._header)
-        self.job = start_client_check(command, port, self._queue_result(self._run), self._queue_end(self._run))
+        self._started(start_client_check(command, port, self._queue_result(self._run), self._queue_end(self._run)))
 
     def _run_class(self) -> None:
         try:
@@ -311,15 +311,20 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         def on_report(student: Student, report: Report) -> None:
             self._pump.put(StudentDone(run, students.index(student), report))
 
-        self.job = start_class_check(students, on_result, on_report, self._queue_end(run))
+        self._started(start_class_check(students, on_result, on_report, self._queue_end(run)))
 
     def _begin(self, mode: str, target: str, header: Render) -> None:
         self._run += 1
         self._running_mode, self._target, self._header, self._cancelling = mode, target, header, False
         self._results = {}
         self._show_progress()
+
+    def _started(self, job: CheckJob[Any]) -> None:
+        """The run is on its worker thread: the form waits, Cancel works, its messages are drained."""
+        self.job = job
         self._update_controls()
-        self._poll_id = self.after(POLL_MS, self._poll)
+        if self._poll_id is None:
+            self._poll_id = self.after(POLL_MS, self._poll)
 
     def _queue_result(self, run: int) -> Callable[[CheckResult], None]:
         """The run's on_result: called on its worker thread, so it only queues."""

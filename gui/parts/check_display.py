@@ -71,11 +71,10 @@ def shown_bytes(clip: Clip) -> str:
     while start < len(data):
         end = data.find(b"\n", start)
         end = len(data) if end < 0 else end + 1
-        lines.append(decoder.feed(data[start:end]))
+        lines.append(decoder.feed(data[start:end], final=end == len(data) and not clip.cut))
         start = end
-    # A cut may fall inside a character: its first bytes are dropped rather than shown as escapes.
-    lines.append(decoder.feed(b"", final=not clip.cut))
-    text = "\n".join(line for line in lines if line)
+    # A cut may fall inside a character: its first bytes wait in the decoder and are dropped (not escaped).
+    text = "\n".join(lines)
     return text + CUT_MARK if clip.cut else text
 
 
