@@ -42,6 +42,7 @@ from core.errors import ErrorInfo
 from gui import theme
 from gui.event_pump import EventPump
 from gui.fonts import Fonts
+from gui.keyboard import make_keyboard_ready
 from gui.panels.check_results import Checklist, ClassTable, Render, say
 from gui.panels.widgets import PADDING, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
 from gui.parts.check_display import (
@@ -92,6 +93,17 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         self._header: Render = lambda: ""
         self._students: list[Student] = []
         self._following = True  # the class checklist follows the student being checked
+        self.built = False
+
+    def grid(self, **options: Any) -> None:
+        """Shown: built the first time, not when the window starts (many sessions never open this view)."""
+        if not self.built:
+            self._build()
+        super().grid(**options)
+
+    def _build(self) -> None:
+        tr, fonts = self._tr, self._fonts
+        self.built = True
         self.columnconfigure(1, weight=1)
         self.rowconfigure(0, weight=1)
 
@@ -129,6 +141,7 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         self.show_mode("server")
         self._update_controls()
         self.retranslate()
+        make_keyboard_ready(self)
 
     # -- the forms ---------------------------------------------------------------------
 
@@ -553,6 +566,8 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
     # -- language ------------------------------------------------------------------------
 
     def retranslate(self) -> None:
+        if not self.built:
+            return
         tr = self._tr
         self.mode_picker.configure(values=[tr(f"check.view.mode.{mode}") for mode in MODES])
         self.mode_picker.set(tr(f"check.view.mode.{self.mode}"))

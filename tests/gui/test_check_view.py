@@ -269,3 +269,14 @@ def test_a_checkers_time_reads_with_the_languages_decimal_mark() -> None:
     assert say(Translator("en"), Detail.of("check.detail.bad-port", port=70000)) == (
         "70000 is not a port: a port is a whole number from 1 to 65535"  # whole numbers as they are: no grouping
     )
+
+
+def test_the_view_is_built_when_first_shown_in_the_language_of_the_moment(app: App) -> None:
+    assert not app.check_view.built  # the window starts without it: most sessions never open it
+    pick(app.header.language_picker, "Español")
+    show_check(app, "client")
+    view = app.check_view
+    assert view.built
+    assert view.mode_picker.get() == "Un cliente"
+    assert view.run_button.cget("text") == "Revisar"
+    assert focus_surface(view.run_button) in _tab_order(app)
