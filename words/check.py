@@ -157,7 +157,7 @@ EN: dict[str, str] = {
     "check.view.busy": "A check is already running: wait for it to finish or press Cancel.",
     "check.view.stopping": "Stopping…",
     "check.view.no_program": "Type a command or choose a .py file.",
-    "check.view.bad_command": "The command cannot be read: {detail}",
+    "check.view.bad_command": "The command cannot be read: a quote is not closed, or it ends in a backslash.",
     "check.view.no_targets": 'List at least one student: "host:port name", one per line.',
     "check.view.bad_target": 'Line {number} is not "host:port name" nor name,host,port: {text}',
     "check.view.progress": "Checking {target}: {done} of {total} checks done…",
@@ -342,7 +342,8 @@ ES: dict[str, str] = {
     "check.view.busy": "Ya hay una revisión en marcha: espera a que termine o pulsa Cancelar.",
     "check.view.stopping": "Deteniendo…",
     "check.view.no_program": "Escribe una orden o elige un archivo .py.",
-    "check.view.bad_command": "No se puede leer la orden: {detail}",
+    "check.view.bad_command": "No se puede leer la orden: hay unas comillas sin cerrar, o acaba en una barra "
+    "invertida.",
     "check.view.no_targets": 'Indica al menos un alumno: "host:puerto nombre", uno por línea.',
     "check.view.bad_target": 'La línea {number} no es "host:puerto nombre" ni nombre,host,puerto: {text}',
     "check.view.progress": "Revisando {target}: {done} de {total} pruebas hechas…",

@@ -285,9 +285,8 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
     def _run_client(self) -> None:
         try:
             command = split_command(str(self.program_entry.get()))
-        except CommandError as exc:
-            detail = str(exc)
-            self._problem(lambda: self._tr("check.view.bad_command", detail=detail))
+        except CommandError:
+            self._problem(lambda: self._tr("check.view.bad_command"))
             return
         port = parse_port(str(self.client_port_entry.get()), LOWEST_PORT)
         if not command:
@@ -388,12 +387,14 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
                 self._results[result.check_id] = result
                 if self._following:
                     self.class_list.add(result)
-            case StudentDone(student=number, report=report):
-                self.class_table.add(self._students[number], report)
+            case StudentDone(student=number, report=checked):
+                student = self._students[number]
+                self.class_table.add(student, checked)
                 if number + 1 < len(self._students) and not self._cancelling:
                     self._start_student(number + 1)
-                elif self._following:
+                elif self._following:  # the last one stays on show, with how it went
                     self.class_list.finish()
+                    self.class_list.show_caption(lambda: self._student_caption(student, checked))
             case RunEnded(report=report):
                 self.job = None
                 self._ended(report)

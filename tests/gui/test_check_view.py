@@ -253,6 +253,14 @@ def test_a_class_of_two_fills_the_table_and_saves_the_terminals_csv(
     assert rows[2][:4] == ["Eva", "127.0.0.1", str(refusing.address[1]), "0"]
 
 
+def test_a_command_with_an_open_quote_is_refused_plainly(app: App) -> None:
+    show_check(app, "client")
+    type_into(app.check_view.program_entry, 'python3 "my client.py')
+    app.check_view.run_button.invoke()
+    assert app.check_view.status.text == "The command cannot be read: a quote is not closed, or it ends in a backslash."
+    assert not app.check_view.running
+
+
 def test_a_bad_line_in_the_class_list_says_which(app: App) -> None:
     show_check(app, "class")
     view = app.check_view
