@@ -11,8 +11,10 @@ closing) cancels it and waits for its thread, so no connection or program outliv
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+import tkinter
 from collections.abc import Callable
 from pathlib import Path
 from tkinter import filedialog
@@ -355,18 +357,21 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         self._update_controls()
 
     def shutdown(self) -> None:
-        """The window is closing: cancel the run and wait (bounded) for its thread, programs and sockets to end."""
-        if self._poll_id is not None:
-            self.after_cancel(self._poll_id)
-            self._poll_id = None
+        """The window is closing: cancel the run and wait (bounded) for its thread, programs and sockets to end.
+
+        Works on a window already destroyed too (then only the run is left to end).
+        """
         job, self.job = self.job, None
-        if job is None:
-            return
-        job.cancel()
-        try:
-            job.wait(WAIT_MARGIN_SECONDS)
-        except TimeoutError:  # reported; the window still closes (the thread is a daemon)
-            print("mayus: a check run did not end in time", file=sys.stderr)
+        if job is not None:
+            job.cancel()
+            try:
+                job.wait(WAIT_MARGIN_SECONDS)
+            except TimeoutError:  # reported; the window still closes (the thread is a daemon)
+                print("mayus: a check run did not end in time", file=sys.stderr)
+        poll, self._poll_id = self._poll_id, None
+        if poll is not None:
+            with contextlib.suppress(tkinter.TclError):  # the window is gone already: so is the timer
+                self.after_cancel(poll)
 
     # -- messages from the run (on the Tk thread) ------------------------------------------
 

@@ -20,7 +20,7 @@ from core.check import SERVER_CHECK_IDS, Detail
 from core.check.table import CSV_FIXED_COLUMNS, CSV_TOTAL_COLUMNS
 from gui import theme
 from gui.app import App
-from gui.ctk_private import focus_surface
+from gui.ctk_private import destroy_ctk_window, focus_surface
 from gui.panels.check_results import Checklist, say
 from gui.panels.server_panel import ServerState
 from gui.parts.check_display import quote_path
@@ -187,6 +187,20 @@ def test_closing_the_window_mid_run_ends_the_run_and_the_program(app: App, tmp_p
     assert app.closed
     assert not worker_threads()
     assert not process_alive(pid)
+
+
+def test_a_window_destroyed_from_outside_mid_run_still_ends_the_run(app: App, original_server: OriginalServer) -> None:
+    show_check(app)
+    view = app.check_view
+    type_into(view.host_entry, original_server.address[0])
+    type_into(view.port_entry, str(original_server.address[1]))
+    view.run_button.invoke()
+    pump_until(app, lambda: view.server_list.rows["caso1"].result is not None, message="the first check done")
+
+    destroy_ctk_window(app)  # gone without its close handler (as at a crash of Tk's loop)
+    app.close()
+
+    assert not worker_threads()
 
 
 def test_the_original_client_fails_split_reply(app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
