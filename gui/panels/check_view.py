@@ -4,6 +4,7 @@ The form (left) says what to check; the results (right, gui/panels/check_results
 finishes. A class shows as a table (one row per student, one column per check) over the checklist of the
 student picked in it.
 
+The view's widgets are made the first time it is shown (`grid`), not when the window starts.
 Runs happen on the checker's own worker thread (core.check); its callbacks only queue a message, and the
 Tk thread drains the queue with `after()` while a run is on. One run at a time; `shutdown()` (the window
 closing) cancels it and waits for its thread, so no connection or program outlives the window.
@@ -452,7 +453,8 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
     def _caption(self, head: str, report: Report) -> str:
         """A checklist's caption once its run is over: the target, how it went, and the kind of server found."""
         kind = self._tr(f"check.kind.{report.kind.value}") if report.kind is not None and not report.error else ""
-        return " · ".join(part for part in (head, self._summary(report), kind) if part)
+        parts = [part for part in (head, self._summary(report), kind) if part]
+        return " · ".join([part.rstrip(".") for part in parts[:-1]] + parts[-1:])  # no ". ·" between parts
 
     def _show_progress(self) -> None:
         tr = self._tr
