@@ -52,15 +52,17 @@ from gui.event_pump import EventPump
 from gui.fonts import Fonts
 from gui.keyboard import make_keyboard_ready
 from gui.network import Network, NetworkPort
+from gui.panels.check_view import CheckView
 from gui.panels.client_panel import ClientPanel, ConnectionState, join_target
 from gui.panels.clients_table import ClientsTable
 from gui.panels.header import Header
 from gui.panels.help_window import HelpWindow
 from gui.panels.log_panel import LogPanel
 from gui.panels.saved_window import SavedWindow
-from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel
+from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel, ServerState
 from gui.panels.widgets import parse_port
 from gui.parts.backoff import Backoff
+from gui.parts.check_display import loopback_for
 from gui.parts.log_model import Direction, LogEntry, SaveContext, Side
 from gui.parts.rate import RateMeter
 from gui.parts.saved_messages import SavedMessage
@@ -113,6 +115,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._reconnect_after: str | None = None
         self.saved_window: SavedWindow | None = None
         self.help_window: HelpWindow | None = None
+        self._own_check_pending = False  # the check view asked to check our server once it listens
 
         self._build()
         self._bind_keys()
@@ -133,7 +136,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         s, tr, fonts = self.settings, self.tr, self.fonts
         # Each view fills the window below the header, one at a time; `show_view` switches.
         conversation = ctk.CTkFrame(self, fg_color="transparent")
-        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation}
+        self.check_view = CheckView(self, tr, fonts, on_own_server=self.check_own_server, on_error=self._handler_failed)
+        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation, "check": self.check_view}
         self.header = Header(
             self,
             tr,
@@ -217,6 +221,21 @@ class App(ctk.CTk):  # type: ignore[misc]
     def stop_server(self) -> None:
         self.server_panel.show_stopping()
         self.network.stop_server()
+
+    def check_own_server(self) -> None:
+        """The check view's one click: check this window's server where it listens, starting it first if stopped."""
+        panel, address = self.server_panel, self.network.server_address
+        if panel.state is ServerState.RUNNING and address is not None:
+            self.check_view.check_server_at(loopback_for(address[0]), address[1])
+            return
+        port = parse_port(panel.port_text, LOWEST_SERVER_PORT)
+        if panel.state is ServerState.STOPPING or (panel.state is ServerState.STOPPED and port is None):
+            self.check_view.show_own_server_failed(None)
+            return
+        self._own_check_pending = True
+        self.check_view.show_own_server_starting()
+        if panel.state is ServerState.STOPPED and port is not None:
+            self.start_server(panel.host, port)
 
     def disconnect_clients(self, client_ids: list[int]) -> None:
         self.network.disconnect_clients(client_ids)
@@ -356,7 +375,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.tr.set_language(code)
         self.settings.language = code
         self.title(self.tr("app.title"))
-        for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log):
+        for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log, self.check_view):
             panel.retranslate()
         self.save_settings()
 
@@ -495,6 +514,9 @@ class App(ctk.CTk):  # type: ignore[misc]
                 text = f"{tr('log.listening', address=listening)}; {tr.capacity(clients, limit)}"
                 log.add_notice(SERVER, INFO, text, when=when)
                 self.save_settings()
+                if self._own_check_pending:
+                    self._own_check_pending = False
+                    self.check_view.check_server_at(loopback_for(host), port)
             case ServerStopped(error=error, when=when):
                 self.clients.clear()
                 self.rate.reset()
@@ -504,6 +526,9 @@ class App(ctk.CTk):  # type: ignore[misc]
                     log.add_notice(SERVER, ERROR, tr.error(error), when=when)
                 else:
                     log.add_notice(SERVER, INFO, tr("log.stopped"), when=when)
+                if self._own_check_pending:
+                    self._own_check_pending = False
+                    self.check_view.show_own_server_failed(error)
 
     def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
         tr, log, panel = self.tr, self.log, self.client_panel
@@ -587,12 +612,14 @@ class App(ctk.CTk):  # type: ignore[misc]
             return
         self.closed = True
         if not self._window_alive():  # destroyed from outside: only the threads are left to stop
+            self.check_view.shutdown()
             self.network.shutdown()
             return
         self.save_settings()
         self.withdraw()  # gone from the screen at once; the rest takes milliseconds
         self.pump.stop()
         try:
+            self.check_view.shutdown()  # a check run ends first: it may be checking our own server
             self.network.shutdown()
         finally:
             destroy_ctk_window(self)

@@ -1,4 +1,6 @@
-"""A class at a time: the list of targets, from "host:port name" lines or a CSV file (name,host,port).
+"""A class at a time: the list of targets, from "host:port name" lines or CSV rows (name,host,port).
+
+The terminal reads a file (`read_targets`); the window parses what is typed in its box (`parse_targets`).
 
 Errors are words keys with values (a face says them in its user's language); nothing here is prose.
 """
@@ -84,6 +86,15 @@ def parse_csv(text: str) -> list[Student]:
     return students
 
 
+def parse_targets(text: str, as_csv: bool = False) -> list[Student]:
+    """The students listed in a text: CSV rows if `as_csv` or its first line has a comma, else lines.
+
+    Raises TargetsError for a bad line; an empty list when it lists nobody (the caller says so).
+    """
+    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    return parse_csv(text) if as_csv or "," in first else parse_lines(text)
+
+
 def read_targets(path: Path) -> list[Student]:
     """The students listed in a file: CSV if it ends in .csv or its first line has a comma, else lines.
 
@@ -93,9 +104,7 @@ def read_targets(path: Path) -> list[Student]:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeError) as exc:
         raise TargetsError(Detail.of("check.targets.unreadable", path=str(path), detail=str(exc))) from exc
-    first = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
-    as_csv = path.suffix.lower() == ".csv" or "," in first
-    students = parse_csv(text) if as_csv else parse_lines(text)
+    students = parse_targets(text, as_csv=path.suffix.lower() == ".csv")
     if not students:
         raise TargetsError(Detail.of("check.targets.empty", path=str(path)))
     return students

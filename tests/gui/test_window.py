@@ -15,9 +15,22 @@ from gui import theme
 from gui.app import App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
+from tests.support.peers import close_at_once, misbehaving_server
 from tests.support.sockets import connect_raw, recv_exactly
 from tests.support.waiting import pump_until, worker_threads
-from tests.support.window import connect_client, log_shows, pick, press, send_message, settle, start_server, type_into
+from tests.support.window import (
+    check_server,
+    connect_client,
+    log_shows,
+    pick,
+    press,
+    send_message,
+    settle,
+    show_check,
+    start_server,
+    type_into,
+    wait_check_done,
+)
 
 MANY_CLIENTS = 300
 
@@ -296,6 +309,30 @@ def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, langu
     settle(app)
     assert _squeezed(app) == []
     assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+
+    # The Check view, after runs where nearly everything failed (every hint shown) and a detail is open.
+    view = app.check_view
+    with misbehaving_server(close_at_once) as (host, port):
+        check_server(app, host, port)
+        row = view.server_list.rows["caso1"]
+        row.toggle.invoke()
+        show_check(app, "class")
+        view.set_targets(f"{host}:{port} Ana García-Fernández de la Fuente\n")
+        view.run_button.invoke()
+        wait_check_done(app)
+    for mode in ("server", "client", "class"):
+        show_check(app, mode)
+        settle(app)
+        assert _squeezed(app) == [], mode
+    assert view.class_list.winfo_height() > 150  # a student's checklist keeps room to read
+    tree, font = view.class_table.tree, app.fonts.table
+    widths = {column: int(tree.column(column, "width")) for column in tree["columns"]}
+    assert sum(widths.values()) <= tree.winfo_width()
+    for column, width in widths.items():
+        assert font.measure(tree.heading(column, "text")) < width, column
+    show_check(app, "server")
+    assert row.detail is not None and row.detail.winfo_ismapped()
+    assert view.server_list.winfo_height() > 300
 
 
 def test_the_squeeze_check_sees_a_cut_control(app: App) -> None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import customtkinter as ctk
 
+from core.check.api import WAIT_MARGIN_SECONDS
+from core.check.registry import RUN_BUDGET_SECONDS
 from core.defaults import DEFAULT_HOST
 from gui.app import App, create_app
 from gui.ctk_private import inner_entry, segment_button
@@ -89,6 +91,32 @@ def counter_value(shown: str) -> int:
     return int("".join(ch for ch in shown if ch.isdigit()) or "0")
 
 
+# A check run ends within its budget whatever the target does; a class run, within one budget per student.
+CHECK_WAIT = RUN_BUDGET_SECONDS + WAIT_MARGIN_SECONDS
+
+
+def show_check(app: App, mode: str = "server") -> None:
+    """Pick the Check view in the header, then what to check: "server", "client" or "class"."""
+    pick(app.header.view_picker, app.tr("view.check"))
+    pick(app.check_view.mode_picker, app.tr(f"check.view.mode.{mode}"))
+    settle(app)
+
+
+def wait_check_done(app: App, timeout: float = CHECK_WAIT) -> None:
+    """Wait until the check view's run is over (its report shown, Run enabled again)."""
+    view = app.check_view
+    pump_until(app, lambda: not view.running, timeout, f"the check run over ({view.status.text})")
+
+
+def check_server(app: App, host: str, port: int, timeout: float = CHECK_WAIT) -> None:
+    """In the Check view: type host and port, press Run, wait for the whole checklist."""
+    show_check(app, "server")
+    type_into(app.check_view.host_entry, host)
+    type_into(app.check_view.port_entry, str(port))
+    app.check_view.run_button.invoke()
+    wait_check_done(app, timeout)
+
+
 def open_window(settings_path: Path, language: str = "en", theme: str = "light") -> App:
     """Open Mayus's window with its settings in `settings_path` (never the user's own); the caller closes it."""
     app = create_app(settings_path, language=language, theme_name=theme)
@@ -97,7 +125,9 @@ def open_window(settings_path: Path, language: str = "en", theme: str = "light")
 
 
 __all__ = [
+    "CHECK_WAIT",
     "App",
+    "check_server",
     "connect_client",
     "counter_value",
     "log_shows",
@@ -106,6 +136,8 @@ __all__ = [
     "press",
     "send_message",
     "settle",
+    "show_check",
     "start_server",
     "type_into",
+    "wait_check_done",
 ]

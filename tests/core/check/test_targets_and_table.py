@@ -9,7 +9,7 @@ import pytest
 
 from core.check import SERVER_CHECK_IDS, CheckResult, Clip, Detail, Outcome, Report
 from core.check.table import class_rows, gradescope_results, write_csv
-from core.check.targets import Student, TargetsError, read_targets
+from core.check.targets import Student, TargetsError, parse_targets, read_targets
 from core.check.text import escaped
 
 
@@ -30,6 +30,19 @@ def test_csv_with_or_without_a_header(tmp_path: Path) -> None:
     bare = tmp_path / "class.txt"
     bare.write_text("Ana,127.0.0.1,5000\n", encoding="utf-8")  # a comma on the first line: CSV
     assert read_targets(bare) == [Student("Ana", "127.0.0.1", 5000)]
+
+
+def test_typed_targets_are_lines_or_csv_rows_told_by_the_first_line() -> None:
+    assert parse_targets("# 2º B\n127.0.0.1:5000 Ana\n[::1]:5001 Luis\n") == [
+        Student("Ana", "127.0.0.1", 5000),
+        Student("Luis", "::1", 5001),
+    ]
+    assert parse_targets("name,host,port\nAna,127.0.0.1,5000\n") == [Student("Ana", "127.0.0.1", 5000)]
+    assert parse_targets("Ana,127.0.0.1,5000\n", as_csv=True) == [Student("Ana", "127.0.0.1", 5000)]
+    assert parse_targets("\n# nobody yet\n") == []
+    with pytest.raises(TargetsError) as caught:
+        parse_targets("127.0.0.1:5000 Ana\nLuis,127.0.0.1,5001\n")  # lines, then a CSV row: line 2 is bad
+    assert caught.value.detail.kwargs["number"] == 2
 
 
 @pytest.mark.parametrize(
