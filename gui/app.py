@@ -516,7 +516,7 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.save_settings()
                 if self._own_check_pending:
                     self._own_check_pending = False
-                    self.check_view.check_server_at(loopback_for(host), port)
+                    self.check_view.check_server_at(loopback_for(addresses[0]), port)
             case ServerStopped(error=error, when=when):
                 self.clients.clear()
                 self.rate.reset()

@@ -24,6 +24,7 @@ from typing import Any
 import customtkinter as ctk
 import platformdirs
 
+from core.addresses import join_host_port
 from core.check import (
     CLIENT_CHECK_IDS,
     SERVER_CHECK_IDS,
@@ -54,7 +55,6 @@ from gui.parts.check_display import (
     ResultCame,
     RunEnded,
     StudentDone,
-    join_address,
     quote_path,
     split_command,
     targets_text,
@@ -280,7 +280,7 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         if port is None:
             self._problem(lambda: self._tr("client.port_invalid"))
             return
-        target = join_address(host, port)
+        target = join_host_port(host, port)
         self._begin("server", target, lambda: self._tr("check.view.server_target", target=target))
         self.server_list.start(self._header)
         self._started(start_server_check(host, port, self._queue_result(self._run), self._queue_end(self._run)))

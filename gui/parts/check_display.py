@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.addresses import join_host_port
 from core.check import CheckResult, ClassReport, Clip, Outcome, Report
 from core.check.targets import Student
 from core.text import VisibleText
@@ -92,10 +93,6 @@ def loopback_for(host: str) -> str:
     return LOOPBACK_FOR.get(host, host)
 
 
-def join_address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-
-
 # --- a client program's command ------------------------------------------------------------------------
 
 
@@ -127,7 +124,7 @@ def targets_text(students: Sequence[Student]) -> str:
     """The students as "host:port name" lines (the box's own format; `parse_targets` reads them back)."""
     lines = []
     for student in students:
-        label = join_address(student.host, student.port)
+        label = join_host_port(student.host, student.port)
         lines.append(label if student.name == label else f"{label} {student.name}")
     return "\n".join(lines) + ("\n" if lines else "")
 
