@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from core.budget import EventBudget
 from core.client_protocol import ClientSession, Outgoing, Piece
@@ -31,7 +31,7 @@ from core.defaults import (
     STOP_TIMEOUT_SECONDS,
     LineEnding,
 )
-from core.errors import ErrorInfo, LocalProtocolError, error_info
+from core.errors import ErrorInfo, FingerprintChanged, LocalProtocolError, Side, TlsMismatch, error_info
 from core.events import (
     ClientEvent,
     Connected,
@@ -43,10 +43,12 @@ from core.events import (
     EventCallback,
     MessageSent,
     Stamp,
+    TlsInfo,
 )
 from core.loop_thread import LoopThread
 from core.protocol import is_disconnect_word
 from core.text import line_ending
+from core.tls import ClientContext, check_peer, looks_like_tls_record
 
 
 class ClientState(enum.Enum):
@@ -97,9 +99,13 @@ class _Summary:
 class _ClientConnection(asyncio.Protocol):
     """The open connection, on the worker loop."""
 
-    def __init__(self, client: TcpClient, host: str, port: int, reporting: Reporting) -> None:
+    def __init__(
+        self, client: TcpClient, host: str, port: int, reporting: Reporting, tls: ClientContext | None = None
+    ) -> None:
         self._client = client
         self.host, self.port = host, port
+        self.tls = tls
+        self.plain_start = tls is None  # a plain client has yet to see a first byte
         self.session = ClientSession(keep_bytes=reporting.keep_bytes)
         self.transport: asyncio.Transport | None = None
         self.reason: DisconnectReason | None = None
@@ -119,11 +125,30 @@ class _ClientConnection(asyncio.Protocol):
         self.transport = transport
         local = transport.get_extra_info("sockname") or ("", 0)
         peer = transport.get_extra_info("peername") or ("", 0)
+        tls = None
+        if self.tls is not None:  # the handshake is done: check the certificate's fingerprint before anything
+            try:
+                tls = TlsInfo(
+                    str(transport.get_extra_info("ssl_object").version()),
+                    check_peer(transport, self.tls),
+                    self.tls.mode.value,
+                )
+            except FingerprintChanged as exc:
+                self.reason, self.error = DisconnectReason.TLS_FAILED, error_info(exc, self.host, self.port)
+                transport.abort()
+                return
         # Reported from here, before the loop can read anything: a banner never precedes it.
-        event = Connected(self.host, self.port, str(peer[0]), int(local[1]), Stamp.now())
+        event = Connected(self.host, self.port, str(peer[0]), int(local[1]), Stamp.now(), tls)
         self._client.connection_made(self, event)
 
     def data_received(self, data: bytes) -> None:
+        if self.plain_start:
+            self.plain_start = False
+            if looks_like_tls_record(data):  # a TLS server's alert: this plain client is talking to TLS
+                self.reason = DisconnectReason.TLS_FAILED
+                self.error = error_info(TlsMismatch(Side.CLIENT), self.host, self.port)
+                self.close_now()
+                return
         now = time.perf_counter()
         self._report(self.session.receive_data(data, now), now)
         if "pause" not in self._timers and self.session.pause_due is not None:
@@ -307,8 +332,12 @@ class TcpClient:
     def emit(self, event: ClientEvent) -> None:
         self._on_event(event)
 
-    def connect(self, host: str, port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
-        """Start connecting; Connected, or Disconnected(CONNECT_FAILED, error), follows.
+    def connect(
+        self, host: str, port: int, timeout: float = DEFAULT_CONNECT_TIMEOUT, tls: ClientContext | None = None
+    ) -> None:
+        """Start connecting (over TLS with `tls`, a context from core/tls.py); Connected, or
+        Disconnected(CONNECT_FAILED or TLS_FAILED, error), follows. `timeout` bounds the TCP
+        connect and the TLS handshake each.
 
         Raises LocalProtocolError if a connection is already open or on its way.
         """
@@ -320,20 +349,30 @@ class TcpClient:
                 # The standard loop: uvloop's create_connection has no Happy Eyeballs, and one
                 # connection gains nothing from uvloop's speed.
                 self._thread = LoopThread("mayus-client", standard=True)
-            self._thread.submit(self._connect(host, port, timeout))
+            self._thread.submit(self._connect(host, port, timeout, tls))
 
-    async def _connect(self, host: str, port: int, timeout: float) -> None:
+    async def _connect(self, host: str, port: int, timeout: float, tls: ClientContext | None) -> None:
         loop = asyncio.get_running_loop()
-        conn = _ClientConnection(self, host, port, self.reporting)
+        conn = _ClientConnection(self, host, port, self.reporting, tls)
+        secure: dict[str, Any] = {}
+        if tls is not None:
+            secure = {"ssl": tls, "server_hostname": host, "ssl_handshake_timeout": timeout}
         try:
-            connecting = loop.create_connection(lambda: conn, host, port, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY)
-            await asyncio.wait_for(connecting, timeout)
+            connecting = loop.create_connection(
+                lambda: conn, host, port, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, **secure
+            )
+            await asyncio.wait_for(connecting, timeout + (timeout if tls is not None else 0))
         except (OSError, asyncio.TimeoutError, UnicodeError, ValueError, OverflowError) as exc:
             if conn.transport is not None:  # connected in the very last instant: close as usual
                 conn.close_now()
                 return
             self._state = ClientState.IDLE
-            self.emit(Disconnected(DisconnectReason.CONNECT_FAILED, error_info(exc, host, port), Stamp.now()))
+            handshake = Side.CLIENT if tls is not None else None
+            reason = DisconnectReason.CONNECT_FAILED
+            error = error_info(exc, host, port, handshake=handshake)
+            if error.kind.is_tls:
+                reason = DisconnectReason.TLS_FAILED
+            self.emit(Disconnected(reason, error, Stamp.now()))
 
     def connection_made(self, conn: _ClientConnection, event: Connected) -> None:
         self._conn = conn

@@ -23,6 +23,8 @@ DEFAULT_CONNECT_TIMEOUT = 5.0
 # A name with several addresses (localhost: ::1 and 127.0.0.1) is tried on the next one after
 # this long without an answer, both still racing (Happy Eyeballs, RFC 8305's 250 ms).
 HAPPY_EYEBALLS_DELAY = 0.25
+# A TLS handshake that takes longer ends the connection: the other side may not speak TLS.
+TLS_HANDSHAKE_TIMEOUT = 10.0
 
 # The client's quiet gap: bytes from the server separated by this much silence are
 # separate entries, and a reply with no line ending is complete once the line has

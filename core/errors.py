@@ -48,6 +48,33 @@ class ErrorKind(enum.Enum):
     CERT_KEY_MISMATCH = "cert_key_mismatch"
     CERT_NOT_SAVED = "cert_not_saved"
 
+    @property
+    def is_tls(self) -> bool:
+        """True for the kinds that only TLS can cause (a mismatch, a certificate, a handshake, a file)."""
+        return self in _TLS_KINDS
+
+
+# What only TLS can cause (ErrorKind.is_tls).
+_TLS_KINDS = frozenset(
+    {
+        ErrorKind.PLAIN_TO_TLS,
+        ErrorKind.TLS_TO_PLAIN,
+        ErrorKind.CERT_SELF_SIGNED,
+        ErrorKind.CERT_UNTRUSTED,
+        ErrorKind.CERT_NAME_MISMATCH,
+        ErrorKind.CERT_EXPIRED,
+        ErrorKind.FINGERPRINT_CHANGED,
+        ErrorKind.CERT_REFUSED_BY_PEER,
+        ErrorKind.TLS_CLIENT_HUNG_UP,
+        ErrorKind.TLS_HANDSHAKE_TIMED_OUT,
+        ErrorKind.TLS_FAILED,
+        ErrorKind.CERT_FILE_MISSING,
+        ErrorKind.CERT_FILE_UNREADABLE,
+        ErrorKind.CERT_KEY_MISMATCH,
+        ErrorKind.CERT_NOT_SAVED,
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ErrorInfo:

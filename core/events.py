@@ -43,6 +43,7 @@ class DisconnectReason(enum.Enum):
     NO_CLOSE_FROM_SERVER = "no_close_from_server"  # client closed itself: no close after DESCONEXION
     CLOSED_LOCALLY = "closed_locally"  # the client was shut down by its own program
     CONNECT_FAILED = "connect_failed"  # the client never got connected (the error says why)
+    TLS_FAILED = "tls_failed"  # TLS on one side only, or a handshake that failed (the error says why)
 
 
 # --- server side -----------------------------------------------------------
@@ -139,9 +140,12 @@ class MessagePushed:
 
 @dataclass(frozen=True, slots=True)
 class ClientDisconnected:
+    """A client left; `error` says what failed when the reason is TLS_FAILED (None otherwise)."""
+
     client_id: int
     reason: DisconnectReason
     when: Stamp
+    error: ErrorInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,15 +187,32 @@ class ServerStats:
 
 
 @dataclass(frozen=True, slots=True)
+class TlsInfo:
+    """How a TLS connection is secured: its `version` (TLSv1.3), the SHA-256 `fingerprint` of the
+    server's certificate, and `mode`, how the client trusted it: "verify" (authorities and name),
+    "pin" (this fingerprint) or "insecure" (not checked: anyone in between could read it)."""
+
+    version: str
+    fingerprint: str
+    mode: str
+
+    @property
+    def insecure(self) -> bool:
+        return self.mode == "insecure"
+
+
+@dataclass(frozen=True, slots=True)
 class Connected:
     """The client connected to (host, port) as asked; `peer` is the address that answered
-    (::1 or 127.0.0.1 for localhost, say), `local_port` the client's own port."""
+    (::1 or 127.0.0.1 for localhost, say), `local_port` the client's own port; `tls` says how
+    the connection is secured (None: plain TCP)."""
 
     host: str
     port: int
     peer: str
     local_port: int
     when: Stamp
+    tls: TlsInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -31,9 +32,10 @@ from core.defaults import (
     SLOW_READER_READ_BYTES,
     STATS_INTERVAL_SECONDS,
     STOP_TIMEOUT_SECONDS,
+    TLS_HANDSHAKE_TIMEOUT,
     WRITE_HIGH_WATER,
 )
-from core.errors import ErrorInfo, LocalProtocolError, NetworkError, error_info
+from core.errors import ErrorInfo, ErrorKind, LocalProtocolError, NetworkError, Side, TlsMismatch, error_info
 from core.events import (
     AcceptPaused,
     ClientConnected,
@@ -53,6 +55,7 @@ from core.limits import default_max_connections, open_file_limit, raise_open_fil
 from core.loop_thread import LoopThread
 from core.protocol import SessionState, UppercaseSession
 from core.text import line_ending
+from core.tls import PLAIN_CLIENT_ALERT, TLS_RECORD_HEADER_SIZE, TLS_SNIFF_BYTES, looks_like_tls_record
 
 ACCEPT_NOTICE_SECONDS = 1.0  # accepts that find no descriptor are summed up this often at most
 
@@ -65,7 +68,8 @@ class ServerConfig:
     idle_timeout: float | None = None  # seconds of silence before a client is dropped
     message_events: bool = True  # False: no per-message events (quiet mode, benchmarks)
     client_stats: bool = True  # False: totals only in ServerStats, no per-client counters (the terminal)
-    reply_budget: int = DEFAULT_REPLY_BUDGET  # bytes of unsent replies, all clients together (see _Budget)
+    reply_budget: int = DEFAULT_REPLY_BUDGET  # bytes of unsent replies, all clients together (see _share_budget)
+    tls: ssl.SSLContext | None = None  # a server context (core/tls.py): every client must speak TLS
     backlog: int = 1024
 
 
@@ -109,6 +113,14 @@ class _Connection(asyncio.BufferedProtocol):
         self.refused = False
         self.pushed = 0
         self.ended_at: Stamp | None = None  # when the end began: our close, or the peer's
+        self.error: ErrorInfo | None = None  # what failed, for a TLS_FAILED end
+        self.peer: tuple[str, int] = ("?", 0)  # the client's address, kept: a closed transport may forget it
+        self.handshaking = False  # a TLS handshake is under way (see _handshake)
+        self.before_secure = bytearray()  # what the client sent as the handshake ended, before start_tls returned
+        self.plain_start = server.config.tls is None  # a plain server has yet to see a first byte
+        # TLS: the client's first bytes, read before the handshake begins (see _first_bytes).
+        self.before_tls: bytearray | None = None if server.config.tls is None else bytearray()
+        self._tls_timer: asyncio.TimerHandle | None = None
         self.folded = _Totals()  # what of this connection's counters the server's running totals already hold
         self.changed = False  # on the server's list of connections to fold into the next stats
 
@@ -125,6 +137,77 @@ class _Connection(asyncio.BufferedProtocol):
             return
         high = self._server.high_water
         transport.set_write_buffer_limits(high=high, low=high // 4)
+        if self._server.config.tls is not None:
+            self._tls_timer = self._server.loop.call_later(TLS_HANDSHAKE_TIMEOUT, self._tls_silence)
+
+    # -- TLS ----------------------------------------------------------------------
+
+    def _first_bytes(self, data: memoryview) -> None:
+        """Judge a TLS server's client by its first bytes: a ClientHello starts the handshake; plain
+        text is a plain client, answered with a TLS alert (a Mayus client reads it as "the server
+        uses TLS") and closed."""
+        assert self.before_tls is not None and self.transport is not None
+        self.before_tls += data
+        if len(self.before_tls) < TLS_SNIFF_BYTES:
+            return
+        self._cancel_tls_timer()
+        self.transport.pause_reading()
+        context = self._server.config.tls
+        if looks_like_tls_record(bytes(self.before_tls[:TLS_RECORD_HEADER_SIZE])) and context is not None:
+            self._server.loop.create_task(self._handshake(self.transport, context))
+            return
+        self.before_tls = None
+        self._tls_failed(ErrorInfo(ErrorKind.PLAIN_TO_TLS, *self.peer))
+        self.transport.write(PLAIN_CLIENT_ALERT)
+        self.transport.close()  # once the alert is out
+
+    def _tls_silence(self) -> None:
+        self._tls_timer = None
+        self._tls_failed(ErrorInfo(ErrorKind.TLS_HANDSHAKE_TIMED_OUT, *self.peer))
+        self.close(DisconnectReason.TLS_FAILED, abort=True)
+
+    def _tls_failed(self, error: ErrorInfo) -> None:
+        if self.reason is None:  # not already ended by the server (stopped, kicked)
+            self.error, self.reason = error, DisconnectReason.TLS_FAILED
+
+    def _cancel_tls_timer(self) -> None:
+        if self._tls_timer is not None:
+            self._tls_timer.cancel()
+            self._tls_timer = None
+
+    async def _handshake(self, raw: asyncio.Transport, context: ssl.SSLContext) -> None:
+        """Speak TLS on this connection; a failed handshake ends it with the reason in plain words.
+
+        start_tls puts its own protocol on the transport at its first step, and starts it at
+        the next one. The bytes this protocol read first (the ClientHello's start) are handed
+        to it in between, where it keeps them for the handshake.
+        """
+        loop = self._server.loop
+        self.handshaking = True
+        starting = loop.create_task(
+            loop.start_tls(raw, self, context, server_side=True, ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
+        )
+        await asyncio.sleep(0)  # start_tls's first step runs: its protocol now reads the connection
+        early, self.before_tls = self.before_tls, None
+        if early:
+            _hand_over(raw.get_protocol(), bytes(early))
+        try:
+            secure = await starting
+        except (OSError, asyncio.TimeoutError) as exc:  # ssl.SSLError is an OSError
+            self.handshaking = False
+            self._tls_failed(error_info(exc, *self.peer, handshake=Side.SERVER))
+            self.close(DisconnectReason.TLS_FAILED, abort=True)
+            self.connection_lost(None)
+            return
+        self.handshaking = False
+        if secure is None or self.transport is None or self.transport.is_closing():
+            return  # the server stopped, or the client was dropped, during the handshake
+        self.transport = secure
+        high = self._server.high_water
+        self.transport.set_write_buffer_limits(high=high, low=high // 4)
+        first, self.before_secure = self.before_secure, bytearray()
+        if first:
+            self.data_received(bytes(first))
 
     def get_buffer(self, sizehint: int) -> memoryview:
         # A client with replies still unsent reads little at a time: what it is owed stays small.
@@ -134,9 +217,21 @@ class _Connection(asyncio.BufferedProtocol):
         return self._server.read_window
 
     def buffer_updated(self, nbytes: int) -> None:
+        if self.before_tls is not None:  # a TLS client's first bytes: they say whether it speaks TLS
+            self._first_bytes(self._server.read_buffer[:nbytes])
+            return
+        if self.handshaking:  # the client's first message, come with the handshake's end: kept until it returns
+            self.before_secure += self._server.read_buffer[:nbytes]
+            return
         self.data_received(bytes(self._server.read_buffer[:nbytes]))
 
     def data_received(self, data: bytes) -> None:
+        if self.plain_start:
+            self.plain_start = False
+            if looks_like_tls_record(data):  # a TLS client: uppercasing its handshake helps nobody
+                self.error = error_info(TlsMismatch(Side.SERVER), *self.peer)
+                self.close(DisconnectReason.TLS_FAILED, abort=True)
+                return
         session = self.session
         try:
             reply = session.receive_data(data)
@@ -159,7 +254,10 @@ class _Connection(asyncio.BufferedProtocol):
         return False  # the transport closes once every pending reply is sent
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self.handshaking:
+            return  # the TLS layer saw the end first: _handshake says why, once start_tls gives up
         self._cancel_hold_timer()
+        self._cancel_tls_timer()
         if self.refused:
             return
         if self.reason is None:
@@ -221,6 +319,22 @@ class _Connection(asyncio.BufferedProtocol):
         self._deliver(self.session.receive_pause())
         if self.session.state is SessionState.DISCONNECT_REQUESTED:
             self.close(DisconnectReason.REQUESTED)
+
+
+def _hand_over(protocol: object, data: bytes) -> None:
+    """Give `data` to `protocol` as if its transport had just read it (buffered protocols, uvloop's too)."""
+    get_buffer = getattr(protocol, "get_buffer", None)
+    buffer_updated = getattr(protocol, "buffer_updated", None)
+    if get_buffer is None or buffer_updated is None:
+        cast(asyncio.Protocol, protocol).data_received(data)
+        return
+    view = memoryview(data)
+    while view:
+        buffer = get_buffer(len(view))
+        size = min(len(buffer), len(view))
+        buffer[:size] = view[:size]
+        buffer_updated(size)
+        view = view[size:]
 
 
 class _ServerCore:
@@ -308,11 +422,16 @@ class _ServerCore:
         self._next_id += 1
         self._connections[conn.client_id] = conn
         self._share_budget()
-        assert conn.transport is not None
-        peer = conn.transport.get_extra_info("peername") or ("?", 0)
-        self._emit(ClientConnected(conn.client_id, str(peer[0]), int(peer[1]), Stamp.now()))
+        conn.peer = host, port = self.peer_of(conn.transport)
+        self._emit(ClientConnected(conn.client_id, host, port, Stamp.now()))
         self._stats_dirty = True
         return True
+
+    @staticmethod
+    def peer_of(transport: asyncio.BaseTransport | None) -> tuple[str, int]:
+        """The client's address and port, as its transport knows them (("?", 0) once it is gone)."""
+        peer = transport.get_extra_info("peername") if transport is not None else None
+        return (str(peer[0]), int(peer[1])) if peer else ("?", 0)
 
     def touched(self, conn: _Connection) -> None:
         if not conn.changed:
@@ -380,7 +499,7 @@ class _ServerCore:
             return
         self.touched(conn)
         self._stats_dirty = True
-        self._emit(ClientDisconnected(conn.client_id, reason, conn.ended_at or Stamp.now()))
+        self._emit(ClientDisconnected(conn.client_id, reason, conn.ended_at or Stamp.now(), conn.error))
 
     # -- called from other threads through the loop ------------------------------
 

@@ -71,6 +71,10 @@ TLS_MAJOR_VERSION = 3
 TLS_HIGHEST_MINOR_VERSION = 4
 TLS_RECORD_HEADER_SIZE = 5
 TLS_MAX_RECORD_LENGTH = 2**14 + 2048  # the largest ciphertext record TLS 1.2 allows
+TLS_SNIFF_BYTES = 3  # what `looks_like_tls_record` needs at least: content type and version
+# What a TLS server sends a plain client before closing: a fatal protocol_version alert
+# (RFC 8446 6.2). A plain Mayus client recognises it as TLS and says so.
+PLAIN_CLIENT_ALERT = bytes([21, 3, 3, 0, 2, 2, 70])
 
 
 class CertificateOrigin(enum.Enum):

@@ -18,7 +18,8 @@ import psutil
 import pytest
 
 from gui.icon import PNG_SIZES
-from gui.parts.settings import APP_NAME, SETTINGS_FILE
+from gui.parts.settings import SETTINGS_FILE
+from places import APP_NAME
 from tests.support.launcher import REPO_ROOT as REPO
 from tests.support.servers import RunningServer
 from tests.support.waiting import WAIT, wait_until

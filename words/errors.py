@@ -53,6 +53,7 @@ EN: dict[str, str] = {
     "reason.kicked": "disconnected by the server's user",
     "reason.server_stopped": "the server was stopped",
     "reason.connect_failed": "could not connect",
+    "reason.tls_failed": "TLS failed",
     "reason.no_close_from_server": "the server did not close after DESCONEXION",
     "reason.closed_locally": "closed by this program",
 }
@@ -105,6 +106,7 @@ ES: dict[str, str] = {
     "reason.kicked": "desconectado por quien maneja el servidor",
     "reason.server_stopped": "se detuvo el servidor",
     "reason.connect_failed": "no se pudo conectar",
+    "reason.tls_failed": "falló TLS",
     "reason.no_close_from_server": "el servidor no cerró tras DESCONEXION",
     "reason.closed_locally": "cerrada por este programa",
 }

@@ -14,15 +14,13 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
 from core.input_modes import InputMode
 from gui.parts.history import HISTORY_LIMIT
 from gui.parts.saved_messages import BadSavedMessages, SavedMessage, SavedMessages
+from places import config_folder
 from words import LANGUAGES
 
-APP_NAME = "Mayus"
 SETTINGS_FILE = "settings.json"
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 1200, 800
 MIN_WIDTH, MIN_HEIGHT = 1040, 680
@@ -70,7 +68,7 @@ class LoadResult:
 
 
 def default_settings_path() -> Path:
-    return platformdirs.user_config_path(APP_NAME, appauthor=False) / SETTINGS_FILE
+    return config_folder() / SETTINGS_FILE
 
 
 def _valid_port(value: Any, lowest: int) -> bool:
