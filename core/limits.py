@@ -16,6 +16,8 @@ import sys
 DESCRIPTOR_RESERVE = 64
 # Where the system sets no limit we can read (Windows), the server's own default.
 FALLBACK_MAX_CONNECTIONS = 10_000
+# POSIX systems limit how many files a process may open (`ulimit -n`); Windows sets no such limit on sockets.
+OPEN_FILE_LIMITS = sys.platform != "win32"
 
 
 def raise_open_file_limit() -> None:
@@ -38,6 +40,17 @@ def open_file_limit() -> int | None:
 
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def limit_open_files(limit: int) -> None:
+    """Set this process's open-file limit, soft and hard, to `limit` (as `ulimit -n` does), so that it cannot
+    raise it again. POSIX only: NotImplementedError on Windows (see OPEN_FILE_LIMITS); ValueError or OSError
+    if the system refuses the value."""
+    if sys.platform == "win32":
+        raise NotImplementedError("Windows has no open-file limit to set")
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
 
 def default_max_connections() -> int:
