@@ -228,3 +228,34 @@ def test_windows_has_no_open_file_limit(monkeypatch: pytest.MonkeyPatch) -> None
     limits.raise_open_file_limit()  # a no-op, not an error
     with pytest.raises(NotImplementedError):
         limits.limit_open_files(100)
+
+
+@pytest.mark.parametrize(
+    ("soft", "hard", "refused_above", "asked"),
+    [
+        (1024, 4096, None, [(4096, 4096)]),  # Linux: up to the hard limit
+        (4096, 4096, None, []),  # already there
+        (256, "unlimited", 10_240, [("unlimited", "unlimited"), (10_240, "unlimited")]),  # macOS: up to OPEN_MAX
+        (256, "unlimited", 0, [("unlimited", "unlimited"), (10_240, "unlimited")]),  # all refused: left as it was
+    ],
+)
+def test_the_open_file_limit_is_raised_as_far_as_the_system_lets(
+    soft: int, hard: int | str, refused_above: int | None, asked: list[tuple[Any, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resource = pytest.importorskip("resource")  # POSIX; a module typed Any, so mypy as Windows does not object
+    unlimited = resource.RLIM_INFINITY
+
+    def real(value: int | str) -> int:
+        return unlimited if value == "unlimited" else int(value)
+
+    seen: list[tuple[int, int]] = []
+
+    def setrlimit(_which: int, limits: tuple[int, int]) -> None:
+        seen.append(limits)
+        if refused_above is not None and (limits[0] == unlimited or limits[0] > refused_above):
+            raise ValueError("not allowed to raise maximum limit")
+
+    monkeypatch.setattr(resource, "getrlimit", lambda _which: (soft, real(hard)))
+    monkeypatch.setattr(resource, "setrlimit", setrlimit)
+    limits.raise_open_file_limit()
+    assert seen == [(real(a), real(b)) for a, b in asked]
