@@ -30,9 +30,9 @@ from contextlib import contextmanager
 
 import psutil
 
-from bench.gui_display import screen
+from bench.gui_display import missing_display, screen
 from bench.machine import header_lines
-from core.limits import raise_open_file_limit
+from core.limits import OPEN_FILE_LIMITS, raise_open_file_limit
 from core.loop_thread import LOOP_CHOICES, LOOP_ENV, UVLOOP_LOOP, uvloop_available
 from tests.support.hogs import MIB, Hogs, round_trips
 from tests.support.launcher import MAYUS_SERVE, REPO_ROOT, RunningServer, start_server, stop_server
@@ -93,6 +93,10 @@ def serving(*args: str, open_files: int | None = None, loop: str | None = None) 
 
 def window(report: Report, seconds: float) -> None:
     print(f"window: a {seconds:.0f} s flood with no newline into the window's client")
+    why = missing_display()
+    if why is not None:
+        print(f"  skipped, {why}")
+        return
     with screen() as display:
         for name, byte in FLOODS.items():
             flood = FloodServer(1 << 62, byte, seconds)
@@ -157,6 +161,9 @@ def hogs(report: Report) -> None:
 
 def descriptors(report: Report) -> None:
     print(f"descriptors: ulimit -n {LOW_LIMIT}, {STORM} connections at once")
+    if not OPEN_FILE_LIMITS:
+        print("  skipped, open-file limits (ulimit -n) are POSIX only")
+        return
     for loop in LOOP_CHOICES:
         if loop == UVLOOP_LOOP and not uvloop_available():
             continue

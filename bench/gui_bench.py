@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from bench.gui_display import screen
+from bench.gui_display import missing_display, screen
 from bench.gui_flood import Sample, WindowRun, flood_window
 from bench.gui_startup import StartupRun, measure_startup
 from bench.machine import header_lines
@@ -182,6 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=None, help=f"default {STARTUP_RUNS} (quick 3)")
     args = parser.parse_args(argv)
     argv = sys.argv[1:] if argv is None else list(argv)
+    why = missing_display()
+    if why is not None:
+        print(f"bench-gui: skipped, {why}")
+        return 0
     # SIGTERM unwinds like Ctrl+C: the servers, load workers and Xvfb this bench started are stopped.
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     raise_open_file_limit()

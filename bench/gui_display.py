@@ -1,12 +1,16 @@
-"""A screen for the window benchmark: the one in DISPLAY, or a private Xvfb for the run."""
+"""A screen for the window benchmarks: the one in DISPLAY, or a private Xvfb for the run (Linux only: the benchmarks
+find and grab the window through the X server)."""
 
 from __future__ import annotations
 
 import os
 import select
+import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from core import platforms
 
 SCREEN = "1400x900x24"
 XVFB_START_SECONDS = 10.0
@@ -17,9 +21,24 @@ class NoDisplay(RuntimeError):
     pass
 
 
+def missing_display() -> str | None:
+    """Why `screen()` cannot give a screen here, in a few words; None when it can."""
+    if not platforms.LINUX:
+        return "the window benchmarks need an X server (xdotool, Xvfb): Linux only"
+    if not os.environ.get("DISPLAY") and shutil.which("Xvfb") is None:
+        return "DISPLAY is not set and Xvfb is not installed (apt-get install xvfb)"
+    return None
+
+
 @contextmanager
 def screen() -> Iterator[str]:
-    """Yield the DISPLAY to use; without one, start Xvfb (it picks a free number) and stop it on exit."""
+    """Yield the DISPLAY to use; without one, start Xvfb (it picks a free number) and stop it on exit.
+
+    NoDisplay, saying why in one line, where there is no X server to be had (see `missing_display`).
+    """
+    why = missing_display()
+    if why is not None:
+        raise NoDisplay(why)
     existing = os.environ.get("DISPLAY")
     if existing:
         yield existing

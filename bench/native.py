@@ -1,8 +1,8 @@
 """Compile the bench's C programs (reference servers, load generators) with gcc, once, into an ignored cache.
 
 `compile_c(source, name)` returns the binary bench/results/native/NAME, rebuilt only when the source is newer.
-Where gcc is missing or the build fails it prints one line saying why and returns None: the bench then runs
-without that program.
+Where gcc is missing, the build fails or the system is not Linux (every program in bench/c uses epoll), it prints
+one line saying why and returns None: the bench then runs without that program.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from core import platforms
 
 NATIVE_DIR = Path(__file__).resolve().parent / "results" / "native"  # bench/results/ is in .gitignore
 COMPILER = "gcc"
@@ -24,7 +25,7 @@ COMPILE_TIMEOUT_SECONDS = 120.0
 
 def binary_path(name: str) -> Path:
     """Where `compile_c(..., name)` puts its binary (it may not exist yet)."""
-    return NATIVE_DIR / (name + (".exe" if sys.platform == "win32" else ""))
+    return NATIVE_DIR / (name + platforms.EXECUTABLE_SUFFIX)
 
 
 def compile_c(source: Path, name: str) -> Path | None:
@@ -33,6 +34,9 @@ def compile_c(source: Path, name: str) -> Path | None:
     Returns the binary, or None after printing one line on why not (no gcc, or the compiler's first error).
     The binary appears whole or not at all (built beside it, then renamed), so two runs at once are safe.
     """
+    if not platforms.LINUX:
+        print(f"{name}: skipped, {source.name} uses epoll, which only Linux has", flush=True)
+        return None
     target = binary_path(name)
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target

@@ -1,16 +1,17 @@
 """Pin the server under test to one CPU and the load generator to the others, where the OS allows it.
 
-Linux only (os.sched_setaffinity on every thread of a process); elsewhere `Pinning.describe()` says it was not
-done. The bench process pins itself to the load CPUs first, so the load generator's worker processes, spawned
+Linux only (os.sched_setaffinity on every thread of a process, through core.platforms); elsewhere the note says it
+was not done. The bench process pins itself to the load CPUs first, so the load generator's worker processes, spawned
 from it later, inherit them; each server is pinned right after it starts, every thread of it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from core import platforms
 
 SERVER_CPU = 0
 
@@ -32,7 +33,7 @@ class Pinning:
         pinned = 0
         for task in sorted(Path(f"/proc/{pid}/task").iterdir()):
             with contextlib.suppress(ProcessLookupError, FileNotFoundError):  # a thread that just ended
-                os.sched_setaffinity(int(task.name), self.server)
+                platforms.pin_to_cpus(int(task.name), self.server)
                 pinned += 1
         return pinned
 
@@ -46,12 +47,12 @@ def pin_bench() -> Pinning:
 
     With one CPU, or none to spare, the server and the load share CPU 0: still pinned, and said so.
     """
-    if not hasattr(os, "sched_setaffinity") or not Path("/proc/self/task").is_dir():
-        return no_pinning("not pinned: this system has no sched_setaffinity")
-    allowed = frozenset(os.sched_getaffinity(0))
+    allowed = platforms.allowed_cpus()
+    if allowed is None or not Path("/proc/self/task").is_dir():
+        return no_pinning("not pinned: this system has no sched_setaffinity (Linux only)")
     server_cpu = SERVER_CPU if SERVER_CPU in allowed else min(allowed)
     load = allowed - {server_cpu} or frozenset({server_cpu})
-    os.sched_setaffinity(0, load)
+    platforms.pin_to_cpus(0, load)
     shared = " (only one CPU: the server and the load share it)" if load == {server_cpu} else ""
     return Pinning(
         frozenset({server_cpu}),

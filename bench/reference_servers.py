@@ -14,7 +14,7 @@ the session. Neither has Mayus's events, counters, limits or hold-back.
 
     python -m bench.reference_servers streams|protocol|uvloop [--host H] [--port P]
 
-prints `listening on HOST:PORT` first, and stops cleanly on SIGINT or SIGTERM.
+prints `listening on HOST:PORT` first, and stops cleanly on SIGINT or SIGTERM (and SIGBREAK on Windows).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import sys
 from collections.abc import Sequence
 from typing import cast
 
+from core import platforms
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT, DISCONNECT_WORD
 
 STREAM_LINE_LIMIT = 1024 * 1024  # readline's default of 64 KiB is too short for 64 KiB messages
@@ -96,8 +97,11 @@ async def serve(kind: str, host: str, port: int) -> None:
         if not stop.done():
             stop.set_result(None)
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, request_stop)
+    for signum in platforms.stop_signals():
+        try:
+            loop.add_signal_handler(signum, request_stop)
+        except NotImplementedError:  # Windows' event loops have none: a plain handler that wakes the loop
+            signal.signal(signum, lambda _signum, _frame: loop.call_soon_threadsafe(request_stop))
     connections: set[asyncio.Transport] = set()
     if kind == "streams":
         server = await asyncio.start_server(_handle_stream, host, port, limit=STREAM_LINE_LIMIT, backlog=1024)

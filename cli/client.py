@@ -29,6 +29,7 @@ from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
 from cli.options import ENDINGS, add_language, argument_bytes, port, positive_seconds, translator
+from core import platforms
 from core.addresses import describe_peer
 from core.client import TcpClient
 from core.defaults import (
@@ -203,7 +204,7 @@ class _Output:
         try:
             write()
             self._text.flush()
-        except (BrokenPipeError, ValueError):  # the reader went away: stop writing, quietly
+        except (OSError, ValueError):  # the reader went away (EPIPE; EINVAL on Windows): stop writing, quietly
             self.broken = True
             _silence_stdout()
 
@@ -270,7 +271,7 @@ class _SendPrinter:
                 if not piece.ending.endswith(b"\n"):
                     self._out.write(b"\n")
                 self._out.flush()
-        except (BrokenPipeError, ValueError):
+        except (OSError, ValueError):  # as above
             self._output.broken = True
             _silence_stdout()
 
@@ -394,7 +395,7 @@ def connect(
         inputs.put(_INTERRUPT)  # handled like Ctrl+D, whenever it comes: never a traceback
         session.interrupt()
 
-    previous = signal.signal(signal.SIGINT, on_interrupt)
+    previous = {signum: signal.signal(signum, on_interrupt) for signum in platforms.interrupt_signals()}
     output = _Output(sys.stdout)
     try:
         try:
@@ -406,7 +407,8 @@ def connect(
         finally:
             client.close()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _converse(

@@ -16,6 +16,7 @@ import time
 from types import FrameType
 from typing import Any, TextIO
 
+from core import platforms
 from core.addresses import join_host_port
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT
 from core.load import ERROR_KINDS, LoadProgress, LoadResult, Payload, Scenario, run_load, summary
@@ -217,7 +218,7 @@ class _ProgressPrinter:
 def load(host: str, port: int, scenario: Scenario, tr: Translator, as_json: bool, out: TextIO = sys.stdout) -> int:
     """Run the load test, printing progress then the summary; returns the exit code.
 
-    Ctrl+C (SIGINT) cancels the run (it ends within about a second, its workers too) and
+    Ctrl+C (SIGINT; on Windows Ctrl+Break too) cancels the run (it ends within about a second, its workers too) and
     the summary of what was done is still printed.
     """
     notes = sys.stderr if as_json else out
@@ -226,7 +227,7 @@ def load(host: str, port: int, scenario: Scenario, tr: Translator, as_json: bool
     def on_signal(signum: int, frame: FrameType | None) -> None:
         cancel.set()
 
-    previous = signal.signal(signal.SIGINT, on_signal)
+    previous = {signum: signal.signal(signum, on_signal) for signum in platforms.interrupt_signals()}
     try:
         print(describe_start(host, port, scenario, tr), file=notes, flush=True)
         result = run_load(host, port, scenario, on_progress=_ProgressPrinter(notes, tr), cancel=cancel)
@@ -234,7 +235,8 @@ def load(host: str, port: int, scenario: Scenario, tr: Translator, as_json: bool
         print(tr("load.failed", detail=str(exc) or type(exc).__name__), file=sys.stderr, flush=True)
         return 1
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if as_json:
         print(json.dumps(summary(result), ensure_ascii=False), file=out, flush=True)
     else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.log_writer import LogWriter
 from cli.options import add_language, port, positive_count, positive_seconds, translator
+from core import platforms
 from core.addresses import join_addresses, join_host_port
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPLY_BUDGET
 from core.errors import NetworkError
@@ -128,7 +129,7 @@ def serve(config: ServerConfig, tr: Translator, quiet: bool, out_fd: int = STDOU
 
     # Ctrl+C (SIGINT) and SIGTERM only set a flag, so they can arrive at any moment,
     # even during start-up, and still end in a clean stop.
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    for signum in platforms.stop_signals():
         signal.signal(signum, on_signal)
     server = UppercaseServer(config, on_event)
     server.start()

@@ -22,8 +22,9 @@ import contextlib
 import errno
 import ipaddress
 import socket
-import sys
 from dataclasses import dataclass
+
+from core import platforms
 
 LOOPBACK_HOST = "localhost"
 EVERY_INTERFACE_HOST = "::"
@@ -155,6 +156,6 @@ def reuse_option() -> tuple[int, int]:
     (TIME_WAIT), and still refuses a port another server listens on. On Windows it would let
     two servers share a port; SO_EXCLUSIVEADDRUSE refuses that, so "port in use" is said.
     """
-    if sys.platform == "win32":
-        return socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE
+    if platforms.WINDOWS:
+        return socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE  # type: ignore[attr-defined,unused-ignore]
     return socket.SOL_SOCKET, socket.SO_REUSEADDR

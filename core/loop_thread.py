@@ -16,10 +16,11 @@ import concurrent.futures
 import contextlib
 import importlib
 import os
-import sys
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
+
+from core import platforms
 
 T = TypeVar("T")
 
@@ -35,7 +36,7 @@ UVLOOP_BY_DEFAULT = True  # Mayus runs on uvloop wherever it is installed (not o
 
 def _uvloop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """uvloop's loop constructor, or None where uvloop is not installed or not for this system."""
-    if sys.platform == "win32":
+    if platforms.WINDOWS:
         return None
     try:
         module = importlib.import_module("uvloop")  # optional: not a hard dependency, and no stubs needed

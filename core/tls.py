@@ -20,13 +20,13 @@ import ipaddress
 import os
 import socket
 import ssl
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
+from core import platforms
 from core.errors import (
     CertificateFileMissing,
     CertificateFileUnreadable,
@@ -491,8 +491,7 @@ def _write_private(path: Path, data: bytes) -> None:
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as file:
-            if sys.platform != "win32":  # POSIX only; mkstemp already chose 0600, this says so out loud
-                os.fchmod(file.fileno(), KEY_FILE_MODE)
+            platforms.fchmod(file.fileno(), KEY_FILE_MODE)  # mkstemp already chose 0600: this says so out loud
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
@@ -505,7 +504,7 @@ def _write_private(path: Path, data: bytes) -> None:
 
 def _tighten_key_mode(key_file: Path) -> None:
     """Put a kept key file back to mode 0600 if someone opened it up (POSIX; Windows has no such mode)."""
-    if sys.platform == "win32":
+    if not platforms.OWNER_ONLY_FILE_MODES:
         return
     with contextlib.suppress(OSError):  # a key we can read but not chmod still works; leave it
         if key_file.stat().st_mode & 0o777 != KEY_FILE_MODE:

@@ -19,6 +19,7 @@ from typing import Any
 
 import customtkinter as ctk
 
+from core import platforms
 from core.addresses import describe_peer, join_addresses, join_host_port
 from core.client import ClientState
 from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND, LineEnding
@@ -656,7 +657,7 @@ def run(settings_path: Path | None = None) -> int:
         return 1
     # A logout or `kill` sends SIGTERM: leave the loop and close as the close button
     # would, so settings are saved and the server lets go of its port.
-    for signum in (signal.SIGTERM, signal.SIGINT):  # Ctrl+C in the terminal closes it like the close button
+    for signum in platforms.stop_signals():  # Ctrl+C in the terminal closes it like the close button
         signal.signal(signum, lambda signum, frame: app.quit())
     try:
         app.mainloop()

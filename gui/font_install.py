@@ -19,6 +19,8 @@ import sys
 import tempfile
 from typing import TypeAlias
 
+from core import platforms
+
 StrPath: TypeAlias = "str | os.PathLike[str]"
 
 
@@ -26,7 +28,7 @@ def import_customtkinter() -> None:
     """Import customtkinter (once per process) with its font copies made safe; elsewhere than Linux, plainly."""
     if "customtkinter" in sys.modules:
         return
-    if not sys.platform.startswith("linux"):
+    if not platforms.LINUX:
         import customtkinter
 
         return

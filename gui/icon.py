@@ -12,6 +12,8 @@ import tkinter
 from importlib import resources
 from pathlib import Path
 
+from core import platforms
+
 ASSETS_DIR = "assets"
 PNG_SIZES = (256, 128, 64, 48, 32)  # every size in gui/assets
 WINDOW_ICON_SIZES = (128, 64, 48, 32)  # handed to the window manager, which picks; 256 would only add weight
@@ -62,8 +64,8 @@ def apply_icon(window: tkinter.Tk | tkinter.Toplevel) -> None:
         window.iconphoto(True, *images)
         setattr(window, IMAGES_ATTRIBUTE, images)
     ico = asset_path(WINDOWS_ICON)
-    if sys.platform == "win32" and ico is not None:
+    if platforms.WINDOWS and ico is not None:
         # The .ico holds every size Windows asks for. Calling iconbitmap also tells customtkinter an icon was
         # chosen; otherwise it puts its own icon on the window 200 ms after start.
         with contextlib.suppress(tkinter.TclError):
-            window.iconbitmap(str(ico))
+            window.iconbitmap(str(ico))  # type: ignore[no-untyped-call]  # typeshed leaves iconbitmap untyped

@@ -6,7 +6,6 @@ GUI-only fixtures (a real window under Xvfb) live in tests/gui/conftest.py.
 from __future__ import annotations
 
 import ipaddress
-import signal
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any, cast
@@ -139,5 +138,4 @@ def serve_process() -> Iterator[Callable[..., ServeProcess]]:
 
     yield start
     for running in started:
-        if running.process.poll() is None:
-            launcher.stop_server(running, signal.SIGKILL)
+        launcher.kill_server(running)

@@ -5,6 +5,7 @@ executable (`make app`), each started the way a person would start it, under pyt
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from tests.support.waiting import WAIT, wait_until
 
 APP_STARTUP = 60.0  # seconds for a window to appear: the one-file build unpacks itself first
 BUILD_TIMEOUT = 600  # seconds; PyInstaller takes about half a minute here
+APP_PACKAGES = ("core", "gui", "words", "cli")  # what pyproject.toml ships, with main.py
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".*_cache", ".hypothesis", "build", "dist")
 
 
@@ -79,11 +81,14 @@ def assert_window_opens_and_closes(command: Sequence[str], home: Path) -> None:
 def test_the_wheel_ships_both_launchers_every_module_and_the_icon(tmp_path: Path) -> None:
     source = tmp_path / "source"
     shutil.copytree(REPO, source, ignore=COPY_IGNORE)  # building writes egg-info next to the sources
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
         check=True,
         timeout=BUILD_TIMEOUT,
     )
+    assert "absent from the `packages` configuration" not in built.stdout + built.stderr  # setuptools' warning
     [wheel] = tmp_path.glob("mayus-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
@@ -93,15 +98,9 @@ def test_the_wheel_ships_both_launchers_every_module_and_the_icon(tmp_path: Path
 
     assert dict(launchers["gui_scripts"]) == {"mayus": "main:run_app"}  # no console window on Windows
     assert dict(launchers["console_scripts"]) == {"mayus-cli": "main:main"}
-    assert {
-        "main.py",
-        "cli/__init__.py",
-        "words/__init__.py",
-        "core/__init__.py",
-        "core/server.py",
-        "gui/__init__.py",
-        "gui/app.py",
-    } <= names
+    modules = {path.relative_to(REPO).as_posix() for package in APP_PACKAGES for path in (REPO / package).rglob("*.py")}
+    assert "gui/panels/server_panel.py" in modules and "core/check/program.py" in modules  # subpackages too
+    assert {"main.py", *modules} <= names
     assert {"gui/icon.py", "gui/assets/mayus.ico"} | {f"gui/assets/mayus-{size}.png" for size in PNG_SIZES} <= names
 
 
@@ -170,6 +169,25 @@ def test_the_menu_entry_starts_the_app_and_goes_away_on_undesktop(tmp_path: Path
 
     assert not desktop_file.exists()
     assert not any(icon.exists() for icon in icons)
+
+
+@pytest.mark.parametrize("system", ["win32", "darwin"])
+def test_off_linux_make_desktop_says_it_is_for_linux_and_writes_nothing(
+    system: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Loaded from its path, as `make desktop` runs it (a script, not a module of a package).
+    spec = importlib.util.spec_from_file_location("desktop_entry", REPO / "tools" / "desktop_entry.py")
+    assert spec is not None and spec.loader is not None
+    desktop_entry = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(desktop_entry)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["desktop_entry.py", "install"])
+    monkeypatch.setattr(sys, "platform", system)
+    assert desktop_entry.main() == 1
+    assert capsys.readouterr().out == (
+        "the applications menu entry is for Linux desktops; on Windows and macOS, `make app` builds a file\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_menu_entry_survives_a_checkout_path_with_spaces_and_symbols(tmp_path: Path) -> None:

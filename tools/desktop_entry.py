@@ -92,6 +92,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     home = data_home()
+    # Windows and macOS have no freedesktop.org menu. (A script run by path, before the app is importable: it
+    # checks sys.platform itself rather than asking core.platforms.)
+    if args.action == "install" and not sys.platform.startswith("linux"):
+        print("the applications menu entry is for Linux desktops; on Windows and macOS, `make app` builds a file")
+        return 1
     if args.action == "install":
         written = install(home, args.python.absolute())
         print(f"Mayus is in the applications menu: {written[0]}")

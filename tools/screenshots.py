@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core import platforms
 from core.defaults import DEFAULT_PORT
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, THEMES
 from tests.support.peers import OriginalServer
@@ -52,7 +53,8 @@ DOCS_CHECK = ("light", "en", SIZE)  # docs/check.png
 def _port_to_show() -> int:
     """The default port when it is free (as a first start would show), else any free port."""
     with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if platforms.REUSE_ADDRESS:  # as the server binds: a port left in TIME_WAIT counts as free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", DEFAULT_PORT))
         except OSError:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Sequence
 
 from core.check.results import Clip
 from core.check.wire import Bounded
+from core.platforms import kill_process_tree, own_process_group
 
 # What a program prints is searched in its first this-many bytes (a program that prints forever is cut).
 OUTPUT_KEPT_BYTES = 256 * 1024
@@ -68,25 +67,14 @@ class Program:
         argv = command_line(command)
         if not argv:
             raise ValueError("empty command")
-        environment = dict(os.environ, **PYTHON_ENVIRONMENT)
-        if sys.platform == "win32":
-            process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                env=environment,
-                creationflags=subprocess.CREATE_NEW_PROCESS_GROUP,
-            )
-        else:
-            process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,
-                env=environment,
-                start_new_session=True,
-            )
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=dict(os.environ, **PYTHON_ENVIRONMENT),
+            **own_process_group(),  # so that end() reaches whatever it starts too
+        )
         return cls(process)
 
     @staticmethod
@@ -169,7 +157,7 @@ class Program:
 
     async def end(self) -> None:
         """End the program and everything it started, by its PID; close its pipes. Never raises."""
-        _kill_tree(self.pid)
+        kill_process_tree(self.pid)
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self.process.wait(), END_WAIT_SECONDS)
         if self.process.stdin is not None:
@@ -178,14 +166,3 @@ class Program:
             await asyncio.wait_for(asyncio.gather(*self._readers, return_exceptions=True), END_WAIT_SECONDS)
         for reader in self._readers:
             reader.cancel()
-
-
-def _kill_tree(pid: int) -> None:
-    """Kill the process group led by `pid` (POSIX) or the process tree rooted at `pid` (Windows)."""
-    if sys.platform == "win32":
-        with contextlib.suppress(OSError, subprocess.SubprocessError):
-            subprocess.run(["taskkill", "/PID", str(pid), "/T", "/F"], capture_output=True, timeout=5, check=False)
-        return
-    # The group outlives its leader while anything it started still runs, so this reaches the children too.
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)

@@ -11,18 +11,15 @@ import asyncio
 import contextlib
 import enum
 import socket
-import struct
-import sys
 from dataclasses import dataclass
 
 from core.check.results import CLIP_BYTES, Clip
+from core.platforms import linger_reset
 
 READ_CHUNK = 65536
 # Once a reply has gone wrong, the checker keeps reading this long after the last byte, so the detail
 # shows what the peer sent, without waiting for the whole limit.
 SETTLE_SECONDS = 0.3
-# struct linger: two ints on POSIX, two unsigned shorts on Windows.
-_LINGER_FORMAT = "HH" if sys.platform == "win32" else "ii"
 
 
 class Bounded:
@@ -239,7 +236,7 @@ class Conn:
         if sock is not None:
             with contextlib.suppress(OSError):
                 # Linger on with a zero timeout: close() discards everything and sends RST.
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(_LINGER_FORMAT, 1, 0))
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_reset())
         self.abort()
 
     def abort(self) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import native
+from core import platforms
 
 needs_gcc = pytest.mark.skipif(shutil.which(native.COMPILER) is None, reason="gcc is not installed")
 HELLO = '#include <stdio.h>\nint main(void) { puts("hola"); return 0; }\n'
@@ -70,3 +71,14 @@ def test_the_cache_is_ignored_by_git() -> None:
     relative = native.binary_path("loadgen").relative_to(repo)
     done = subprocess.run(["git", "check-ignore", "-q", str(relative)], cwd=repo, check=False)
     assert done.returncode == 0
+
+
+def test_off_linux_it_says_epoll_is_linux_only_without_calling_gcc(
+    tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "epoll_server.c"
+    source.write_text(HELLO)
+    monkeypatch.setattr(platforms, "LINUX", False)
+    monkeypatch.setattr(shutil, "which", lambda _: pytest.fail("gcc looked for off Linux"))
+    assert native.compile_c(source, name) is None
+    assert capsys.readouterr().out == f"{name}: skipped, epoll_server.c uses epoll, which only Linux has\n"

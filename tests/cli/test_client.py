@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -245,7 +244,7 @@ def test_ctrl_c_while_connecting_ends_at_once_with_no_traceback(interactive: Cal
         face = interactive("connect", "--timeout", "30", "--port", str(port))
         process = psutil.Process(face.process.pid)
         wait_until(lambda: any(c.raddr and c.raddr[1] == port for c in process.net_connections()), message="dialing")
-        face.process.send_signal(signal.SIGINT)
+        face.interrupt()
         assert face.wait(timeout=2.0) == 1
     assert not face.errors and not face.lines
 
@@ -255,7 +254,7 @@ def test_ctrl_c_when_connected_disconnects_politely(
 ) -> None:
     face = interactive("connect", "--port", port_of(server))
     face.expect("connected to")
-    face.process.send_signal(signal.SIGINT)
+    face.interrupt()
     code = face.wait()
     assert (code, face.lines[-1], face.errors) == (0, "disconnected (requested disconnect)", [])
 

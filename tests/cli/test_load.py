@@ -11,6 +11,7 @@ import psutil
 import pytest
 
 from cli.load import INTERRUPTED_EXIT
+from core import platforms
 from core.load import ERROR_KINDS
 from tests.support.launcher import REPO_ROOT as REPO
 from tests.support.peers import lowercase, misbehaving_server
@@ -113,6 +114,7 @@ def test_ctrl_c_cancels_prints_the_summary_and_leaves_no_process(server: Running
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        **platforms.interruptible(),
     )
     try:
         assert face.stdout is not None
@@ -121,7 +123,7 @@ def test_ctrl_c_cancels_prints_the_summary_and_leaves_no_process(server: Running
                 break
         workers = psutil.Process(face.pid).children(recursive=True)
         assert workers
-        face.send_signal(signal.SIGINT)
+        platforms.send_signal(face, signal.SIGINT)
         out, err = face.communicate(timeout=WAIT)
     finally:
         if face.poll() is None:

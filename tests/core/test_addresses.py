@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core import addresses
+from core import addresses, platforms
 from core.addresses import Bind, describe_peer, join_addresses, join_host_port, listen_plan, open_listeners
 from core.client import TcpClient
 from core.errors import ErrorKind
@@ -98,7 +98,7 @@ def test_on_posix_a_listener_reuses_its_address_and_on_windows_holds_it_exclusiv
     listeners.extend(open_listeners("127.0.0.1", 0, 16))
     if sys.platform != "win32":
         assert listeners[0].getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) != 0
-    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(platforms, "WINDOWS", True)
     monkeypatch.setattr(socket, "SO_EXCLUSIVEADDRUSE", -5, raising=False)  # Windows' own option, absent here
     assert addresses.reuse_option() == (socket.SOL_SOCKET, -5)
 

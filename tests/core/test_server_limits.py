@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 import socket
-import sys
 import time
 from collections.abc import Callable
 
 import psutil
 import pytest
 
-from core.limits import open_file_limit, raise_open_file_limit
+from core.limits import OPEN_FILE_LIMITS, open_file_limit, raise_open_file_limit
 from tests.support.hogs import MIB, Hogs, round_trips
 from tests.support.launcher import ServeProcess
 from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
@@ -23,7 +22,7 @@ from tests.support.waiting import WAIT, wait_until
 
 pytestmark = [
     pytest.mark.usefixtures("each_loop"),  # asyncio's loop and uvloop handle EMFILE each their own way
-    pytest.mark.skipif(sys.platform == "win32", reason="open-file limits are POSIX"),
+    pytest.mark.skipif(not OPEN_FILE_LIMITS, reason="open-file limits are POSIX"),
 ]
 
 LOW_LIMIT = 64  # ulimit -n: a few dozen clients fill it

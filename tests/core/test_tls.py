@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import platforms
 from core.errors import (
     CertificateFileMissing,
     CertificateFileUnreadable,
@@ -77,7 +78,7 @@ from tests.support.waiting import WAIT
 from words import Translator
 
 HOST_NAME = "mayus-test-host"
-POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="file modes are POSIX-only")
+POSIX_ONLY = pytest.mark.skipif(not platforms.OWNER_ONLY_FILE_MODES, reason="file modes are POSIX-only")
 
 EN = Translator("en")  # errors in plain words, as the terminal and the window say them
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from core import platforms
 from gui.font_install import install_font
 from tests.support.launcher import REPO_ROOT
 
@@ -40,7 +41,7 @@ def test_a_changed_font_is_renamed_into_place_leaving_the_open_one_whole(tmp_pat
     assert sorted(p.name for p in fonts.iterdir()) == ["Font.ttf"]  # no temporary file left
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="customtkinter copies fonts on Linux only")
+@pytest.mark.skipif(not platforms.LINUX, reason="customtkinter copies fonts on Linux only")
 def test_importing_the_window_installs_customtkinter_fonts_without_rewriting_them(tmp_path: Path) -> None:
     env = dict(os.environ, HOME=str(tmp_path))
     command = [sys.executable, "-c", "import gui"]

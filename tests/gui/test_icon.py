@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from core import platforms
 from gui import icon
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -158,3 +159,22 @@ def test_a_broken_file_costs_only_its_own_size(
     icon.apply_icon(root)
 
     assert net_wm_icon_sizes(root) == [(size, size) for size in icon.WINDOW_ICON_SIZES if size != 64]
+
+
+def test_on_windows_the_ico_is_applied_too(root: tkinter.Tk, monkeypatch: pytest.MonkeyPatch) -> None:
+    applied: list[str] = []
+    monkeypatch.setattr(platforms, "WINDOWS", True)
+    monkeypatch.setattr(root, "iconbitmap", applied.append)
+
+    icon.apply_icon(root)
+
+    assert applied == [str(icon.asset_path(icon.WINDOWS_ICON))]
+    assert net_wm_icon_sizes(root) == [(size, size) for size in icon.WINDOW_ICON_SIZES]  # the PNGs as well
+
+
+def test_an_ico_that_tk_refuses_costs_nothing_else(root: tkinter.Tk, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(platforms, "WINDOWS", True)  # X11's Tk cannot read a .ico: TclError, swallowed
+
+    icon.apply_icon(root)
+
+    assert net_wm_icon_sizes(root) == [(size, size) for size in icon.WINDOW_ICON_SIZES]

@@ -6,16 +6,20 @@ Every server prints `... listening on HOST:PORT ...` as its first line (Mayus's
 
 from __future__ import annotations
 
+import queue
 import re
-import select
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+
+from core import platforms
+from core.limits import OPEN_FILE_LIMITS, limit_open_files
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 15.0
@@ -44,23 +48,40 @@ class RunningServer:
         return self.process.pid
 
 
-def _limit_open_files(limit: int) -> None:
-    import resource  # POSIX only, as is the test that asks for a limit
-
-    resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-
 def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
-    assert process.stdout is not None
-    readable, _, _ = select.select([process.stdout], [], [], timeout)
-    return process.stdout.readline() if readable else ""
+    """Its first line of output, or "" if none came within `timeout` (the caller then kills it).
+
+    Read on a thread, not with select(): Windows cannot select() on a pipe. A thread left waiting ends when
+    the process is killed and its pipe closes.
+    """
+    stdout = process.stdout
+    assert stdout is not None
+    lines: queue.SimpleQueue[str] = queue.SimpleQueue()
+    threading.Thread(target=lambda: lines.put(stdout.readline()), name="first-line", daemon=True).start()
+    try:
+        return lines.get(timeout=timeout)
+    except queue.Empty:
+        return ""
 
 
 def stop_server(server: RunningServer, signum: int = signal.SIGINT) -> int:
-    """Send `signum`, wait for the exit, return the exit code (kill it if it hangs)."""
+    """Send `signum` (SIGINT: Ctrl+C, the way this system can), wait for the exit, return the exit code (kill it
+    if it hangs)."""
+    if server.process.poll() is None:
+        platforms.send_signal(server.process, signum)
+    return _reap(server)
+
+
+def kill_server(server: RunningServer) -> int:
+    """Kill it if it still runs (SIGKILL; TerminateProcess on Windows), reap it, return the exit code."""
+    if server.process.poll() is None:
+        server.process.kill()
+    return _reap(server)
+
+
+def _reap(server: RunningServer) -> int:
+    """Wait for the exit (kill it past STOP_TIMEOUT_SECONDS), keep what it printed, return the exit code."""
     process = server.process
-    if process.poll() is None:
-        process.send_signal(signum)
     try:
         out, err = process.communicate(timeout=STOP_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
@@ -76,15 +97,19 @@ def start_server(name: str, command: Sequence[str], open_files: int | None = Non
     """Start a server that prints `listening on HOST:PORT` first; raise ServerFailed if it does not.
 
     `open_files` sets its open-file limit, soft and hard (as `ulimit -n` does), so it
-    cannot raise it. The caller owns the process: end it with `stop_server`.
+    cannot raise it (POSIX only: NotImplementedError on Windows). The caller owns the process: end it with
+    `stop_server` (or `kill_server`).
     """
+    if open_files is not None and not OPEN_FILE_LIMITS:
+        raise NotImplementedError("open-file limits are POSIX only")
     process = subprocess.Popen(
         command,
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=None if open_files is None else partial(_limit_open_files, open_files),
+        preexec_fn=None if open_files is None else partial(limit_open_files, open_files),
+        **platforms.interruptible(),
     )
     line = _first_line(process, START_TIMEOUT_SECONDS)
     match = _LISTENING.search(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
@@ -13,6 +14,7 @@ from typing import Any
 
 import psutil
 
+from core import platforms
 from tests.support.launcher import REPO_ROOT
 
 SAMPLE_SECONDS = 0.02
@@ -91,7 +93,12 @@ class Interactive:
 
     def __init__(self, command: Sequence[str]) -> None:
         self.process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            command,
+            cwd=REPO_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **platforms.interruptible(),
         )
         self.lines: list[str] = []
         self.errors: list[str] = []
@@ -117,6 +124,10 @@ class Interactive:
         assert self.process.stdin is not None
         self.process.stdin.write(line + b"\n")
         self.process.stdin.flush()
+
+    def interrupt(self) -> None:
+        """Ctrl+C, the way this system can send it to one process (core.platforms.send_signal)."""
+        platforms.send_signal(self.process, signal.SIGINT)
 
     def end_input(self) -> None:
         """Ctrl+D: the end of the input."""

@@ -12,16 +12,17 @@ original classroom server, which takes each read as a message, is `tests.support
 from __future__ import annotations
 
 import contextlib
-import os
 import select
 import socket
-import struct
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+import psutil
+
+from core.platforms import linger_reset
 from tests.support.launcher import RunningServer, start_server, stop_server
 from tests.support.waiting import WAIT
 
@@ -290,7 +291,7 @@ class RudeServer(StudentServer):
     def serve(self, conn: socket.socket) -> None:
         conn.recv(4096)
         conn.sendall(b"\xff\xfe\x00 no\r\n")
-        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_reset())
 
 
 # A correct line server as a whole program that dies of a reset: its client threads let a
@@ -510,18 +511,14 @@ def write_client(name: str, folder: Path) -> Path:
 
 
 def process_alive(pid: int) -> bool:
-    """True while a process with this PID exists and is not a zombie (POSIX)."""
+    """True while a process with this PID exists and is not a zombie (through psutil: on every system; on
+    Windows `os.kill(pid, 0)` would not ask, it would end the process)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return bool(psutil.Process(pid).status() != psutil.STATUS_ZOMBIE)
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.AccessDenied:
         return True
-    status = Path(f"/proc/{pid}/stat")
-    if status.exists():
-        with contextlib.suppress(OSError, IndexError):
-            return status.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    return True
 
 
 def _serve_until_interrupted(fault: str) -> None:
