@@ -9,8 +9,9 @@ import sys
 from collections.abc import Mapping
 
 from core.errors import ErrorInfo
-from core.events import DisconnectReason
+from core.events import DisconnectReason, TlsInfo
 from core.input_modes import InputError
+from core.tls import TlsIdentity
 from words.tables import FALLBACK_LANGUAGE, TABLES
 
 # How digits are grouped and decimals marked in each language (12,345.6 / 12.345,6).
@@ -48,6 +49,23 @@ class Translator:
         if open_files is None:
             return self("server.capacity_unknown", clients=self.count(clients))
         return self("server.capacity", clients=self.count(clients), limit=self.count(open_files))
+
+    def tls_identity(self, identity: TlsIdentity) -> str:
+        """Which certificate a TLS server presents, where it is, its fingerprint and its end of validity."""
+        origin = self(
+            f"server.tls.origin.{identity.origin.value}",
+            folder=str(identity.cert_file.parent),
+            file=str(identity.cert_file),
+        )
+        date = identity.not_after.date().isoformat()
+        return self("server.tls.identity", origin=origin, fingerprint=identity.fingerprint, date=date)
+
+    def tls_session(self, host: str, info: TlsInfo, first_seen: bool = False) -> str:
+        """How a client's TLS connection is secured, and how far its certificate was checked."""
+        trust = "first_seen" if first_seen else info.mode
+        return f"{self('session.tls.secured', version=info.version, fingerprint=info.fingerprint)}; " + self(
+            f"session.tls.{trust}", host=host
+        )
 
     def count(self, value: int) -> str:
         """A whole number with the language's grouping: 1,234,567 / 1.234.567."""

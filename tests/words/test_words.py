@@ -13,6 +13,7 @@ from core.check.results import ServerKind
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
 from core.input_modes import PROBLEMS, InputMode
+from core.tls import CertificateOrigin, ClientMode
 from tests.support.launcher import REPO_ROOT as REPO
 from words import Translator, detect_os_language
 from words.tables import AREAS, TABLES, merge
@@ -28,6 +29,8 @@ DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "check.client.title.": set(CLIENT_CHECK_IDS),
     "check.client.hint.": set(CLIENT_CHECK_IDS),
     "check.kind.": {kind.value for kind in ServerKind},
+    "server.tls.origin.": {origin.value for origin in CertificateOrigin},
+    "session.tls.": {mode.value for mode in ClientMode} | {"first_seen", "secured"},
 }
 SOURCES = ("core", "gui", "words", "cli", "main.py")
 
