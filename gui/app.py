@@ -53,9 +53,10 @@ from gui.panels.client_panel import ClientPanel, ConnectionState, join_target
 from gui.panels.clients_table import ClientsTable
 from gui.panels.header import Header
 from gui.panels.help_window import HelpWindow
+from gui.panels.load_view import LoadView
 from gui.panels.log_panel import LogPanel
 from gui.panels.saved_window import SavedWindow
-from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel
+from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel, ServerState
 from gui.panels.widgets import parse_port
 from gui.parts.backoff import Backoff
 from gui.parts.log_model import Direction, LogEntry, SaveContext, Side
@@ -69,6 +70,8 @@ CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notic
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
 ANY_ADDRESS = ("0.0.0.0", "::", "")  # listening on every interface: other machines may connect
+# The load test reaches the window's own server on loopback, whichever interfaces it listens on.
+LOOPBACK_FOR = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}
 SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
 USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})  # no reconnect after these
 
@@ -111,6 +114,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._reconnect_after: str | None = None
         self.saved_window: SavedWindow | None = None
         self.help_window: HelpWindow | None = None
+        self._load_wants_server = False  # "Use my server" started the server: fill the target once it listens
 
         self._build()
         self._bind_keys()
@@ -131,7 +135,16 @@ class App(ctk.CTk):  # type: ignore[misc]
         s, tr, fonts = self.settings, self.tr, self.fonts
         # Each view fills the window below the header, one at a time; `show_view` switches.
         conversation = ctk.CTkFrame(self, fg_color="transparent")
-        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation}
+        self.load_view = LoadView(
+            self,
+            tr,
+            fonts,
+            settings=s,
+            theme_name=str(s.theme),
+            on_use_own_server=self.use_own_server,
+            on_started=self.save_settings,
+        )
+        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation, "load": self.load_view}
         self.header = Header(
             self,
             tr,
@@ -148,6 +161,7 @@ class App(ctk.CTk):  # type: ignore[misc]
             fonts,
             host=s.server_host,
             port=s.server_port,
+            theme_name=str(s.theme),
             on_start=self.start_server,
             on_stop=self.stop_server,
         )
@@ -202,6 +216,13 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.views[name].grid(row=1, column=0, sticky="nsew")
         self.view = self.settings.view = name
         self.header.show_view(name)
+        # A chart hidden while its view was away draws what came meanwhile, once laid out again.
+        self.after_idle(self._refresh_charts)
+
+    def _refresh_charts(self) -> None:
+        if not self.closed:
+            self.load_view.chart.refresh()
+            self.server_panel.chart.refresh()
 
     # -- intents from the panels ---------------------------------------------------
 
@@ -215,6 +236,27 @@ class App(ctk.CTk):  # type: ignore[misc]
     def stop_server(self) -> None:
         self.server_panel.show_stopping()
         self.network.stop_server()
+
+    def use_own_server(self) -> None:
+        """The load test's target becomes the window's own server, started first if it is stopped."""
+        address = self.network.server_address
+        panel = self.server_panel
+        if panel.state is ServerState.RUNNING and address is not None:
+            self.load_view.set_target(LOOPBACK_FOR.get(address[0], address[0]), address[1])
+            return
+        if panel.state is ServerState.STOPPED:
+            port = parse_port(panel.port_text, LOWEST_SERVER_PORT)
+            if port is None:
+                self.load_view.show_note(lambda: self.tr("server.port_invalid"), theme.ERROR)
+                return
+            self.start_server(panel.host, port)
+        self._load_wants_server = True
+        self.load_view.show_note(lambda: self.tr("loadview.status.starting_server"))
+
+    @property
+    def own_server_pending(self) -> bool:
+        """True while "Use my server" waits for the window's server to listen."""
+        return self._load_wants_server
 
     def disconnect_clients(self, client_ids: list[int]) -> None:
         self.network.disconnect_clients(client_ids)
@@ -354,7 +396,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.tr.set_language(code)
         self.settings.language = code
         self.title(self.tr("app.title"))
-        for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log):
+        for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log, self.load_view):
             panel.retranslate()
         self.save_settings()
 
@@ -368,6 +410,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.header.show_theme(name)
         self.clients.apply_theme(name)
         self.log.apply_theme(name)
+        self.server_panel.apply_theme(name)
+        self.load_view.apply_theme(name)
 
     # -- events from the core ------------------------------------------------------
 
@@ -484,6 +528,9 @@ class App(ctk.CTk):  # type: ignore[misc]
                 others = [a.with_port(port) for a in local_addresses()] if host in ANY_ADDRESS else []
                 self.server_panel.show_listening(host, port, others)
                 log.add_notice(SERVER, INFO, tr("log.listening", host=host, port=port), when=when)
+                if self._load_wants_server:
+                    self._load_wants_server = False
+                    self.load_view.set_target(LOOPBACK_FOR.get(host, host), port)
                 self.save_settings()
             case ServerStopped(error=error, when=when):
                 self.clients.clear()
@@ -494,6 +541,10 @@ class App(ctk.CTk):  # type: ignore[misc]
                     log.add_notice(SERVER, ERROR, tr.error(error), when=when)
                 else:
                     log.add_notice(SERVER, INFO, tr("log.stopped"), when=when)
+                if self._load_wants_server and error is not None:  # "Use my server" could not start it
+                    self._load_wants_server = False
+                    detail = tr.error(error)
+                    self.load_view.show_note(lambda: tr("loadview.status.server_failed", detail=detail), theme.ERROR)
 
     def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
         tr, log, panel = self.tr, self.log, self.client_panel
@@ -543,6 +594,7 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def _clock(self) -> None:
         self.server_panel.show_rate(self.rate.rate(time.time()))
+        self.server_panel.refresh_chart(time.perf_counter())
         self.log.refresh_paused()
         self.client_panel.refresh_waiting(time.perf_counter())
         self.after(CLOCK_MS, self._clock)
@@ -561,6 +613,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         s.history = list(self.client_panel.history.items)
         s.recent_targets = list(self.client_panel.recent)
         s.saved_messages = self.saved.as_settings()
+        self.load_view.store(s)
         if self.winfo_ismapped():
             size = str(self.geometry()).split("+")[0]
             width, height = (int(n) for n in size.split("x"))
@@ -573,17 +626,20 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.log.add_notice(APP, ERROR, self.tr("notice.settings_not_saved", detail=exc.strerror or exc))
 
     def close(self) -> None:
-        """Stop the server and the client (threads joined, port freed), save, destroy the window."""
+        """End a load run (its processes joined), stop the server and the client (threads joined, port freed),
+        save, destroy the window."""
         if self.closed:
             return
         self.closed = True
-        if not self._window_alive():  # destroyed from outside: only the threads are left to stop
+        if not self._window_alive():  # destroyed from outside: only the load run and the threads are left to stop
+            self.load_view.session.close()
             self.network.shutdown()
             return
         self.save_settings()
-        self.withdraw()  # gone from the screen at once; the rest takes milliseconds
+        self.withdraw()  # gone from the screen at once; the rest takes milliseconds (a load run: up to a second)
         self.pump.stop()
         try:
+            self.load_view.close()  # before the server goes: the load's clients would only meet a closed port
             self.network.shutdown()
         finally:
             destroy_ctk_window(self)
