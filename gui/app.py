@@ -115,6 +115,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.saved_window: SavedWindow | None = None
         self.help_window: HelpWindow | None = None
         self._load_wants_server = False  # "Use my server" started the server: fill the target once it listens
+        self._load_restart = False  # ... and it was stopping: start it again once stopped
 
         self._build()
         self._bind_keys()
@@ -250,6 +251,8 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.load_view.show_note(lambda: self.tr("server.port_invalid"), theme.ERROR)
                 return
             self.start_server(panel.host, port)
+        # Starting: the target follows once it listens. Stopping: it is started again once stopped.
+        self._load_restart = panel.state is ServerState.STOPPING
         self._load_wants_server = True
         self.load_view.show_note(lambda: self.tr("loadview.status.starting_server"))
 
@@ -541,10 +544,21 @@ class App(ctk.CTk):  # type: ignore[misc]
                     log.add_notice(SERVER, ERROR, tr.error(error), when=when)
                 else:
                     log.add_notice(SERVER, INFO, tr("log.stopped"), when=when)
-                if self._load_wants_server and error is not None:  # "Use my server" could not start it
-                    self._load_wants_server = False
-                    detail = tr.error(error)
-                    self.load_view.show_note(lambda: tr("loadview.status.server_failed", detail=detail), theme.ERROR)
+                self._own_server_stopped(error)
+
+    def _own_server_stopped(self, error: ErrorInfo | None) -> None:
+        """The server stopped while "Use my server" waited for it: start it again, or say why it could not start."""
+        if not self._load_wants_server:
+            return
+        self._load_wants_server = False
+        if self._load_restart:
+            self._load_restart = False
+            self.use_own_server()
+        elif error is not None:
+            detail = self.tr.error(error)
+            self.load_view.show_note(lambda: self.tr("loadview.status.server_failed", detail=detail), theme.ERROR)
+        else:  # stopped by its user before it listened
+            self.load_view.show_note(lambda: self.tr("loadview.status.idle"))
 
     def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
         tr, log, panel = self.tr, self.log, self.client_panel

@@ -123,12 +123,37 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
             return None
         return self._x[-1], {key: values[-1] for key, values in self._columns.items() if values}
 
+    def shown_words(self) -> list[str]:
+        """The words drawn on the chart (legends, the x axis's label); empty until it is built."""
+        if self._mpl_figure is None:
+            return []
+        legends = [panel.get_legend() for panel in self._panels()]
+        words = [text.get_text() for legend in legends if legend is not None for text in legend.get_texts()]
+        label = self._panels()[-1].get_xlabel()
+        return [*words, label] if label else words
+
+    @property
+    def background(self) -> str | None:
+        """The chart's background colour as drawn (#rrggbb), or None until it is built."""
+        if self._mpl_figure is None:
+            return None
+        from matplotlib.colors import to_hex
+
+        return str(to_hex(self._mpl_figure.get_facecolor()))
+
     def start(self, x_hint: float | None = None) -> None:
-        """Forget the data and the limits (a new run); `x_hint` is how far x is expected to go."""
+        """A new run: forget the data and the limits, and show the empty axes now if on screen.
+
+        `x_hint` is how far x is expected to go. Building the figure here, before the run
+        starts sending, keeps the cost of the first chart (matplotlib's import) out of the run.
+        """
         self._x, self._columns = [], {}
         self._x_limit = next_limit(None, x_hint, self.spec.x_floor) if x_hint is not None else None
         self._y_limits = [None] * len(self.spec.axes)
-        self.update_chart()
+        if self.winfo_viewable():
+            if self._mpl_figure is None:
+                self._build_figure()
+            self._render(force=True)
 
     def show(self, x: Sequence[float], columns: Mapping[str, Sequence[float]]) -> None:
         """New data (the whole of it: x and one sequence per line key, of the same length); drawn if on screen."""

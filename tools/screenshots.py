@@ -1,10 +1,15 @@
 """Write PNGs of the window, both themes and both languages, with a short real session on screen.
 
-    python -m gui.screenshots OUTDIR [--docs DOCSDIR]
+    python -m tools.screenshots OUTDIR [--docs DOCSDIR]
 
+The conversation view with a few messages exchanged (mayus-THEME-LANG.png), and the load
+test view while a run against the window's own server goes on and after it ended, at the
+usual size and at the minimum size (mayus-load-running|done-THEME-LANG-SIZE.png), plus
+one run against a server that lowercases, to show the first mismatch.
 `make screenshots` runs it under Xvfb when available (same picture on every machine).
 Each shot uses a throw-away settings file: the user's own settings are never touched.
-Traffic stays on 127.0.0.1.
+Traffic stays on 127.0.0.1. `--docs` also writes docs/screenshot-THEME.png and
+docs/load-test.png (the load test after a run, light theme, English).
 """
 
 from __future__ import annotations
@@ -14,17 +19,32 @@ import gc
 import socket
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from core.defaults import DEFAULT_PORT
-from gui.parts.settings import THEMES
+from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, THEMES
+from tests.support.peers import lowercase, misbehaving_server
 from tests.support.waiting import WAIT, pump_until
-from tests.support.window import App, connect_client, open_window, send_message, settle, start_server
+from tests.support.window import (
+    App,
+    connect_client,
+    open_window,
+    send_message,
+    settle,
+    start_load_test,
+    start_server,
+    wait_load_test_done,
+)
 from words import LANGUAGES
 
 SIZE = "1200x800"
+MIN_SIZE = f"{MIN_WIDTH}x{MIN_HEIGHT}"
+# The load test shown: enough clients and time for a chart with a shape, short enough for `make screenshots`.
+LOAD_CLIENTS, LOAD_SECONDS, LOAD_IN_FLIGHT = 200, 6.0, 4
+LOAD_SHOWN_POINTS = 12  # the "running" shot waits for this many points on the chart
+LOAD_TIMEOUT = 60.0
 MESSAGES = {
     "es": ("hola servidor", "¿qué tal?", "temperatura=21.5"),
     "en": ("hello server", "how are you?", "temperature=21.5"),
@@ -65,28 +85,74 @@ def _demo_session(app: App, language: str) -> Iterator[None]:
             sock.close()
 
 
-def _resize(app: App) -> None:
-    app.geometry(f"{SIZE}+0+0")
-    pump_until(app, lambda: app.winfo_width() == int(SIZE.split("x")[0]), message="window at its size")
+def _resize(app: App, size: str = SIZE) -> None:
+    app.geometry(f"{size}+0+0")
+    width, height = (int(n) for n in size.split("x"))
+    pump_until(app, lambda: (app.winfo_width(), app.winfo_height()) == (width, height), message=f"window at {size}")
+    settle(app)
 
 
-def shoot(path: Path, language: str, theme_name: str) -> None:
+def _grab(app: App, path: Path) -> None:
     from PIL import ImageGrab  # a dev dependency: only this tool needs it
 
+    app.lift()
+    settle(app)
+    x, y = app.winfo_rootx(), app.winfo_rooty()
+    ImageGrab.grab(bbox=(x, y, x + app.winfo_width(), y + app.winfo_height())).save(path)
+    print(path)
+
+
+def _in_window(language: str, theme_name: str, show: Callable[[App], None]) -> None:
+    """Open a window (throw-away settings), let `show` put something on it and grab it, close it."""
     with tempfile.TemporaryDirectory() as scratch:
         app = open_window(Path(scratch) / "settings.json", language, theme_name)
         try:
-            _resize(app)
-            with _demo_session(app, language):
-                app.lift()
-                settle(app)
-                x, y = app.winfo_rootx(), app.winfo_rooty()
-                image = ImageGrab.grab(bbox=(x, y, x + app.winfo_width(), y + app.winfo_height()))
-                image.save(path)
+            show(app)
         finally:
             app.close()
             del app
-            gc.collect()  # free the closed window on this (the Tk) thread
+            # Free the closed window here, on the Tk thread: a collection on another thread (the next
+            # window's server) would stall it for a second per Tk object, then fail.
+            gc.collect()
+
+
+def shoot(path: Path, language: str, theme_name: str) -> None:
+    def show(app: App) -> None:
+        _resize(app)
+        with _demo_session(app, language):
+            _grab(app, path)
+
+    _in_window(language, theme_name, show)
+
+
+def shoot_load(outdir: Path, language: str, theme_name: str) -> None:
+    """The load view while a run against the window's own server goes on, then after it; both sizes each time."""
+
+    def show(app: App) -> None:
+        _resize(app)
+        start_load_test(app, clients=LOAD_CLIENTS, seconds=LOAD_SECONDS, in_flight=LOAD_IN_FLIGHT)
+        pump_until(app, lambda: app.load_view.chart.points >= LOAD_SHOWN_POINTS, LOAD_TIMEOUT, "a chart with a shape")
+        for stage, sizes in (("running", (SIZE, MIN_SIZE)), ("done", (MIN_SIZE, SIZE))):
+            if stage == "done":
+                wait_load_test_done(app, LOAD_TIMEOUT)
+            for size in sizes:
+                _resize(app, size)
+                _grab(app, outdir / f"mayus-load-{stage}-{theme_name}-{language}-{size}.png")
+
+    _in_window(language, theme_name, show)
+
+
+def shoot_mismatch(path: Path) -> None:
+    """A run against a server that lowercases: mismatches counted, the first one shown byte for byte."""
+
+    def show(app: App) -> None:
+        _resize(app)
+        with misbehaving_server(lowercase) as target:
+            start_load_test(app, clients=4, seconds=1.0, target=target)
+            wait_load_test_done(app, LOAD_TIMEOUT)
+        _grab(app, path)
+
+    _in_window(DOCS_LANGUAGE, THEMES[0], show)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,13 +165,20 @@ def main(argv: list[str] | None = None) -> int:
         for language in LANGUAGES:
             path = args.outdir / f"mayus-{theme_name}-{language}.png"
             shoot(path, language, theme_name)
-            print(path)
+            shoot_load(args.outdir, language, theme_name)
             if args.docs is not None and language == DOCS_LANGUAGE:
                 args.docs.mkdir(parents=True, exist_ok=True)
-                docs_path = args.docs / f"screenshot-{theme_name}.png"
-                docs_path.write_bytes(path.read_bytes())
-                print(docs_path)
+                _copy(path, args.docs / f"screenshot-{theme_name}.png")
+                if theme_name == THEMES[0]:  # light
+                    done = args.outdir / f"mayus-load-done-{theme_name}-{language}-{SIZE}.png"
+                    _copy(done, args.docs / "load-test.png")
+    shoot_mismatch(args.outdir / f"mayus-load-mismatch-{THEMES[0]}-{DOCS_LANGUAGE}.png")
     return 0
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.write_bytes(source.read_bytes())
+    print(target)
 
 
 if __name__ == "__main__":

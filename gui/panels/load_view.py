@@ -235,7 +235,7 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         panel.rowconfigure(1, weight=1)
         self.summary_title = ctk.CTkLabel(panel, font=fonts.heading, anchor="w")
         self.summary_title.grid(row=0, column=0, sticky="w", padx=PADDING, pady=(10, 4))
-        self.summary_box = ctk.CTkTextbox(panel, font=fonts.mono, height=132, wrap="char", activate_scrollbars=True)
+        self.summary_box = ctk.CTkTextbox(panel, font=fonts.mono, height=132, wrap="word", activate_scrollbars=True)
         self.summary_box.grid(row=1, column=0, sticky="nsew", padx=PADDING, pady=(0, 12))
         self._show_summary(None)
 

@@ -113,14 +113,23 @@ def mismatch_lines(mismatch: Mismatch, tr: Translator) -> list[str]:
 
 
 def summary_lines(result: LoadResult, tr: Translator) -> list[str]:
-    """The summary of a run: rate, latency percentiles, connections, errors by kind, the first mismatch."""
+    """The summary of a run: rate, errors by kind and the first mismatch (what to look at first), latency
+    percentiles, connections."""
     lines = [
         tr(
             "load.summary.messages",
             messages=tr.count(result.completed),
             seconds=tr.decimal(result.elapsed, 2),
             rate=tr.count(round(result.messages_per_second)),
-        ),
+        )
+    ]
+    if result.error_count:
+        lines.append(tr("load.summary.errors", errors=errors_text(result.errors, tr)))
+    else:
+        lines.append(tr("load.summary.no_errors"))
+    if result.first_mismatch is not None:
+        lines += mismatch_lines(result.first_mismatch, tr)
+    lines += [
         tr(
             "load.summary.latency",
             p50=ms_text(tr, result.p50),
@@ -130,12 +139,6 @@ def summary_lines(result: LoadResult, tr: Translator) -> list[str]:
         ),
         tr("load.summary.connected", connected=tr.count(result.connected), clients=tr.count(result.scenario.clients)),
     ]
-    if result.error_count:
-        lines.append(tr("load.summary.errors", errors=errors_text(result.errors, tr)))
-    else:
-        lines.append(tr("load.summary.no_errors"))
-    if result.first_mismatch is not None:
-        lines += mismatch_lines(result.first_mismatch, tr)
     if result.cancelled:
         lines.append(tr("load.summary.cancelled"))
     return lines

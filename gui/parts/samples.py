@@ -48,6 +48,11 @@ class ServerHistory:
     def last(self) -> ServerSample | None:
         return self._samples[-1] if self._samples else None
 
+    @property
+    def samples(self) -> tuple[ServerSample, ...]:
+        """The samples held, oldest first."""
+        return tuple(self._samples)
+
     def reset(self) -> None:
         """Forget every sample (a server that starts again starts its counts at zero)."""
         self._samples.clear()

@@ -16,8 +16,20 @@ from gui.app import App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.sockets import connect_raw, recv_exactly
-from tests.support.waiting import pump_until, worker_threads
-from tests.support.window import connect_client, log_shows, pick, press, send_message, settle, start_server, type_into
+from tests.support.waiting import WAIT, pump_until, worker_threads
+from tests.support.window import (
+    connect_client,
+    log_shows,
+    pick,
+    press,
+    send_message,
+    settle,
+    show_view,
+    start_load_test,
+    start_server,
+    type_into,
+    wait_load_test_done,
+)
 
 MANY_CLIENTS = 300
 
@@ -288,14 +300,29 @@ def _squeezed(app: App) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("view", ["conversation", "load"])
 @pytest.mark.parametrize("language", ["English", "Español"])
-def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, language: str) -> None:
+def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, language: str, view: str) -> None:
     pick(app.header.language_picker, language)
+    show_view(app, view)
+    if view == "load":  # after a run: its chart, its summary and a row in the table of runs
+        start_load_test(app, clients=2, seconds=0.5)
+        wait_load_test_done(app, 4 * WAIT)
     app.geometry(f"{MIN_WIDTH}x{MIN_HEIGHT}")
     pump_until(app, lambda: app.winfo_width() == MIN_WIDTH, message="at the minimum size")
     settle(app)
     assert _squeezed(app) == []
-    assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+    if view == "conversation":
+        assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+    else:
+        load = app.load_view
+        assert load.chart.winfo_height() > 150 and load.chart.winfo_width() > 400  # room for the live chart
+        assert load.summary_box.winfo_height() > 80
+        tree, font = load.runs_tree, app.fonts.table  # every heading of the table of runs fits
+        widths = {column: int(tree.column(column, "width")) for column in tree["columns"]}
+        assert sum(widths.values()) <= tree.winfo_width()
+        for column, width in widths.items():
+            assert font.measure(tree.heading(column, "text")) < width, column
 
 
 def test_the_squeeze_check_sees_a_cut_control(app: App) -> None:

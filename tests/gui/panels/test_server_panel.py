@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -72,3 +73,22 @@ def test_the_counters_show_exact_totals_and_refused_connections(window: App, fak
     pump_until(window, lambda: panel.counter_text("messages") == "12,345")
     assert (panel.counter_text("clients"), panel.counter_text("refused")) == ("3", "7")
     assert panel.counter_text("bytes_in") == "99,000"
+
+
+def test_the_chart_takes_a_sample_from_each_stats_event(window: App, fake: FakeNetwork) -> None:
+    panel = window.server_panel
+    assert not panel.chart.created  # nothing to draw yet: matplotlib is not even imported for it
+    _press_start(window)
+    fake.emit(ServerStarted("127.0.0.1", 6000, Stamp.now()))
+    pump_until(window, lambda: panel.chart.created and panel.chart.points > 0, message="the chart drawn")
+    began = time.perf_counter()
+    for step in range(1, 5):  # 2,000 messages a second from 7 clients
+        fake.emit(ServerStats(7, step * 500, step * 500, 0, 0, 0, 0, (), Stamp(began + step * 0.25, time.time())))
+    pump_until(window, lambda: len(panel.history) >= 5, message="every stats event sampled")
+    rates = [sample.rate for sample in panel.history.samples[-3:]]
+    assert rates == pytest.approx([2000.0] * 3)
+    draws = panel.chart.full_draws + panel.chart.blits
+    pump_until(window, lambda: panel.chart.full_draws + panel.chart.blits > draws, message="the chart redrawn")
+    last = panel.chart.last_point
+    assert last is not None and last[0] == 0.0 and last[1]["clients"] == 7.0  # "now", at the right edge
+    assert "clients" in panel.chart.shown_words()
