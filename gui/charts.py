@@ -24,7 +24,7 @@ import customtkinter as ctk
 
 from gui import theme
 from gui.panels.widgets import fit_wrap
-from gui.parts.chart_scale import compact_number, next_limit
+from gui.parts.chart_scale import compact_number, next_limit, nice_ceiling
 from words import Translator
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         starts sending, keeps the cost of the first chart (matplotlib's import) out of the run.
         """
         self._x, self._columns = [], {}
-        self._x_limit = next_limit(None, x_hint, self.spec.x_floor) if x_hint is not None else None
+        self._x_limit = nice_ceiling(x_hint, self.spec.x_floor) if x_hint is not None else None
         self._y_limits = [None] * len(self.spec.axes)
         if self.winfo_viewable():
             if self._mpl_figure is None:

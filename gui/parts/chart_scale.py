@@ -11,7 +11,7 @@ import math
 
 # Round values an axis may end at, times a power of ten.
 NICE_STEPS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
-HEADROOM = 1.15  # a new limit leaves this much room above the peak
+HEADROOM = 1.4  # a new limit leaves this much room above the peak: the data rarely outgrows it soon
 SHRINK_BELOW = 0.3  # the limit comes down once the peak is under this fraction of it
 # Suffixes for compact tick labels: 1.5k, 20k, 1.2M.
 _SUFFIXES = ((1e9, "G"), (1e6, "M"), (1e3, "k"))

@@ -29,7 +29,7 @@ def test_a_limit_stays_while_the_data_fits_so_the_chart_only_blits() -> None:
 
 
 def test_a_limit_grows_past_the_peak_and_comes_down_only_far_below() -> None:
-    assert next_limit(1500.0, 1600.0) == pytest.approx(2000.0)
+    assert next_limit(1500.0, 1600.0) == pytest.approx(2500.0)  # with room to grow: the next change is far
     assert next_limit(1500.0, 100.0) == pytest.approx(150.0)  # the old peak is gone: the scale follows
     assert next_limit(1.0, 0.0, floor=1.0) == 1.0  # at the floor nothing shrinks
 
