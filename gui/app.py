@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import customtkinter as ctk
 
@@ -53,7 +53,6 @@ from gui.panels.client_panel import ClientPanel, ConnectionState, join_target
 from gui.panels.clients_table import ClientsTable
 from gui.panels.header import Header
 from gui.panels.help_window import HelpWindow
-from gui.panels.load_view import LoadView
 from gui.panels.log_panel import LogPanel
 from gui.panels.saved_window import SavedWindow
 from gui.panels.server_panel import LOWEST_SERVER_PORT, ServerPanel, ServerState
@@ -64,6 +63,9 @@ from gui.parts.rate import RateMeter
 from gui.parts.saved_messages import SavedMessage
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
 from words import Translator, detect_os_language
+
+if TYPE_CHECKING:
+    from gui.panels.load_view import LoadView
 
 WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notice are refreshed
@@ -136,16 +138,12 @@ class App(ctk.CTk):  # type: ignore[misc]
         s, tr, fonts = self.settings, self.tr, self.fonts
         # Each view fills the window below the header, one at a time; `show_view` switches.
         conversation = ctk.CTkFrame(self, fg_color="transparent")
-        self.load_view = LoadView(
-            self,
-            tr,
-            fonts,
-            settings=s,
-            theme_name=str(s.theme),
-            on_use_own_server=self.use_own_server,
-            on_started=self.save_settings,
-        )
-        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation, "load": self.load_view}
+        # The load test's widgets are built the first time it is shown (`load_view`): the window opens sooner.
+        self._load_holder = ctk.CTkFrame(self, fg_color="transparent")
+        self._load_holder.rowconfigure(0, weight=1)
+        self._load_holder.columnconfigure(0, weight=1)
+        self._load_view: LoadView | None = None
+        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation, "load": self._load_holder}
         self.header = Header(
             self,
             tr,
@@ -208,10 +206,33 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.view = ""
         self.show_view(s.view if s.view in self.views else "conversation")
 
+    @property
+    def load_view(self) -> LoadView:
+        """The load test view, built the first time it is needed (shown, or asked for)."""
+        if self._load_view is None:
+            from gui.panels.load_view import LoadView  # with its charts' module: imported when first needed
+
+            s = self.settings
+            view = LoadView(
+                self._load_holder,
+                self.tr,
+                self.fonts,
+                settings=s,
+                theme_name=str(s.theme),
+                on_use_own_server=self.use_own_server,
+                on_started=self.save_settings,
+            )
+            view.grid(row=0, column=0, sticky="nsew")
+            make_keyboard_ready(view)
+            self._load_view = view
+        return self._load_view
+
     def show_view(self, name: str) -> None:
         """Show one part of the window (the conversation, the checker, the load test) below the header."""
         if name == self.view:
             return
+        if name == "load":
+            _ = self.load_view  # built now if it was not yet
         if self.view:
             self.views[self.view].grid_remove()
         self.views[name].grid(row=1, column=0, sticky="nsew")
@@ -222,7 +243,8 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def _refresh_charts(self) -> None:
         if not self.closed:
-            self.load_view.chart.refresh()
+            if self._load_view is not None:
+                self._load_view.chart.refresh()
             self.server_panel.chart.refresh()
 
     # -- intents from the panels ---------------------------------------------------
@@ -399,8 +421,10 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.tr.set_language(code)
         self.settings.language = code
         self.title(self.tr("app.title"))
-        for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log, self.load_view):
+        for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log):
             panel.retranslate()
+        if self._load_view is not None:
+            self._load_view.retranslate()
         self.save_settings()
 
     def set_theme(self, name: str) -> None:
@@ -414,7 +438,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.clients.apply_theme(name)
         self.log.apply_theme(name)
         self.server_panel.apply_theme(name)
-        self.load_view.apply_theme(name)
+        if self._load_view is not None:
+            self._load_view.apply_theme(name)
 
     # -- events from the core ------------------------------------------------------
 
@@ -627,7 +652,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         s.history = list(self.client_panel.history.items)
         s.recent_targets = list(self.client_panel.recent)
         s.saved_messages = self.saved.as_settings()
-        self.load_view.store(s)
+        if self._load_view is not None:
+            self._load_view.store(s)
         if self.winfo_ismapped():
             size = str(self.geometry()).split("+")[0]
             width, height = (int(n) for n in size.split("x"))
@@ -646,14 +672,16 @@ class App(ctk.CTk):  # type: ignore[misc]
             return
         self.closed = True
         if not self._window_alive():  # destroyed from outside: only the load run and the threads are left to stop
-            self.load_view.session.close()
+            if self._load_view is not None:
+                self._load_view.session.close()
             self.network.shutdown()
             return
         self.save_settings()
         self.withdraw()  # gone from the screen at once; the rest takes milliseconds (a load run: up to a second)
         self.pump.stop()
         try:
-            self.load_view.close()  # before the server goes: the load's clients would only meet a closed port
+            if self._load_view is not None:  # before the server goes: the load's clients would meet a closed port
+                self._load_view.close()
             self.network.shutdown()
         finally:
             destroy_ctk_window(self)

@@ -7,6 +7,8 @@ that the processes a run started are gone once it is over (tests/support/process
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from core.load import CANCEL_SECONDS
 from gui import theme
 from gui.app import App
 from gui.panels.server_panel import ServerState
+from tests.support.launcher import REPO_ROOT
 from tests.support.peers import answer_once_then_close, lowercase, misbehaving_server
 from tests.support.processes import child_processes, new_child_processes
 from tests.support.waiting import WAIT, pump_until, wait_until, worker_threads
@@ -201,3 +204,27 @@ def test_the_form_is_remembered(make_app: Callable[..., App]) -> None:
     assert (again.clients_entry.get(), again.amount_entry.get()) == ("250", "5000")
     assert again.bound_picker.get() == "messages" and again.payload_picker.get() == "ASCII"
     assert again.form().payload == "ascii"
+
+
+def test_the_window_opens_without_matplotlib_or_the_load_view(tmp_path: Path) -> None:
+    """The charts' library is imported when a chart is first shown, the load view built when first shown."""
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from gui.app import create_app\n"
+        f"app = create_app(Path({str(tmp_path / 'settings.json')!r}), language='en', theme_name='light')\n"
+        "app.update()\n"
+        "opened = ('matplotlib' in sys.modules, app._load_view is not None)\n"
+        "app.load_view.chart.start(10.0)\n"  # not on screen: still nothing to draw
+        "hidden = 'matplotlib' in sys.modules\n"
+        "app.show_view('load')\n"
+        "app.update()\n"
+        "app.load_view.chart.start(10.0)\n"
+        "print(opened, hidden, 'matplotlib' in sys.modules)\n"
+        "app.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(False, False) False True"
