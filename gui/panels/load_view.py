@@ -48,6 +48,8 @@ POLL_MS = 100  # how often the view takes the run's snapshots (it reports about 
 RUNS_KEPT = 10  # the table of last runs
 RUN_ROWS_SHOWN = 4
 SUMMARY_SHARE, RUNS_SHARE = 2, 3  # how the summary and the table of runs share the width
+CHART_ROW_SHARE = 2  # ... and how the live row and the summary row share the height beyond the minimum
+SUMMARY_FONT_SIZE = 11  # the conversation's monospace, a size smaller: the first mismatch fits in view
 ENTRY_WIDTH = 84
 # How far the chart's time axis is expected to reach beyond the duration: starting and connecting.
 START_SECONDS_HINT = 2.0
@@ -107,7 +109,9 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         self._bound = settings.load_bound
         self._payload = settings.load_payload
         self.columnconfigure(1, weight=1)
-        self.rowconfigure(0, weight=1)
+        # A taller window gives the chart most of the room, and the summary some (a mismatch takes lines).
+        self.rowconfigure(0, weight=CHART_ROW_SHARE)
+        self.rowconfigure(1, weight=1)
 
         self._build_settings(settings)
         self._build_live(theme_name)
@@ -235,7 +239,8 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         panel.rowconfigure(1, weight=1)
         self.summary_title = ctk.CTkLabel(panel, font=fonts.heading, anchor="w")
         self.summary_title.grid(row=0, column=0, sticky="w", padx=PADDING, pady=(10, 4))
-        self.summary_box = ctk.CTkTextbox(panel, font=fonts.mono, height=132, wrap="word", activate_scrollbars=True)
+        font = ctk.CTkFont(family=fonts.mono.cget("family"), size=SUMMARY_FONT_SIZE)
+        self.summary_box = ctk.CTkTextbox(panel, font=font, height=132, wrap="word", activate_scrollbars=True)
         self.summary_box.grid(row=1, column=0, sticky="nsew", padx=PADDING, pady=(0, 12))
         self._show_summary(None)
 
