@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,7 @@ LEGEND_PX = 18
 BOTTOM_PX, BOTTOM_LABEL_PX = 20, 34
 # Until a chart has drawn once it reserves this much, so showing it later moves nothing.
 PLACEHOLDER_HEIGHT = 60
+WHOLE_DRAW_SECONDS = 1.0  # at most one whole draw for new limits in this time (resizes and themes: at once)
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         self._lines: list[tuple[Axes, Line2D, Line]] = []
         self._background: Any = None
         self._background_size: tuple[float, float] | None = None
+        self._drawn_at = -math.inf  # time.monotonic() of the last whole draw
         self.full_draws = 0  # whole-figure draws (limits, size, theme, language changed)
         self.blits = 0  # updates that only redrew the lines
         self.retranslate()
@@ -358,10 +361,15 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
             y_limits.append(next_limit(self._y_limits[index], peak, axis.floor))
         return x_limit, y_limits
 
-    def _apply_limits(self) -> bool:
-        """Set the axes to the limits the data needs; True if any changed (the figure must be drawn whole)."""
+    def _apply_limits(self, allowed: bool = True) -> bool:
+        """Set the axes to the limits the data needs; True if any changed (the figure must be drawn whole).
+
+        Not `allowed`: the limits stay as they are (a line may run off the top until the next whole draw).
+        """
         x_limit, y_limits = self._wanted_limits()
         changed = x_limit != self._x_limit or y_limits != self._y_limits
+        if not allowed:
+            return False
         self._x_limit, self._y_limits = x_limit, list(y_limits)
         if self.spec.x_window is not None:
             self._axes[0].set_xlim(-x_limit, 0.0)
@@ -376,7 +384,10 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         if canvas is None or figure is None:
             return
         self._apply_data()
-        changed = self._apply_limits()
+        # A whole draw costs some 30 ms (several times that while a server thread competes for the GIL): the
+        # limits follow the data at most once per WHOLE_DRAW_SECONDS; blits in between keep the old scale.
+        allowed = force or time.monotonic() - self._drawn_at >= WHOLE_DRAW_SECONDS
+        changed = self._apply_limits(allowed)
         size = (figure.bbox.width, figure.bbox.height)
         if force or changed or self._background is None or size != self._background_size:
             canvas.draw()  # draws everything; `_drawn` keeps the background and draws the lines on it
@@ -394,6 +405,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
             return
         self._background = canvas.copy_from_bbox(figure.bbox)
         self._background_size = (figure.bbox.width, figure.bbox.height)
+        self._drawn_at = time.monotonic()
         for ax, drawn, _line in self._lines:
             ax.draw_artist(drawn)
         self.full_draws += 1

@@ -45,6 +45,7 @@ from gui.parts.settings import Settings
 from words import Translator
 
 POLL_MS = 100  # how often the view takes the run's snapshots (it reports about every 250 ms)
+PROGRESS_STEP = 0.002  # the bar moves when the run has gone this much further (a pixel or so)
 RUNS_KEPT = 10  # the table of last runs
 RUN_ROWS_SHOWN = 4
 SUMMARY_SHARE, RUNS_SHARE = 2, 3  # how the summary and the table of runs share the width
@@ -451,9 +452,15 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         )
 
     def _show_progress(self, progress: LoadProgress) -> None:
-        self.last_progress = progress
+        """The newest snapshot on the bar, the time line and the counters; the status line when the phase changes.
+
+        Widgets are touched only when what they show changes: each change costs the Tk thread a redraw,
+        and while the window's own server is under load every call into Tk waits for its turn.
+        """
+        before, self.last_progress = self.last_progress, progress
         tr = self._tr
-        self.progress_bar.set(progress.fraction)
+        if abs(progress.fraction - float(self.progress_bar.get())) >= PROGRESS_STEP or progress.fraction == 1.0:
+            self.progress_bar.set(progress.fraction)
         self.time_label.configure(text=progress_text(progress, tr))
         self.counters["connected"].set_value(tr.count(progress.connected))
         self.counters["messages"].set_value(tr.count(progress.completed))
@@ -463,7 +470,8 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
             self.counters[kind].set_value(tr.count(progress.errors[kind]))
         key = _PHASE_WORDS.get(progress.phase)
         started = self.session.started
-        if key is not None and started is not None and not self.session.cancelled:
+        new_phase = before is None or before.phase != progress.phase
+        if new_phase and key is not None and started is not None and not self.session.cancelled:
             host, port, clients = started.host, started.port, tr.count(started.scenario.clients)
             self.status.show(lambda: self._tr(key, host=host, port=port, clients=clients), theme.MUTED)
 

@@ -50,6 +50,7 @@ SERVER_CHART = ChartSpec(
     x_ticks=4,
 )
 CHART_MIN_WIDTH = 150
+WIDEST_COUNT = "8,888,888"
 
 
 class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
@@ -120,6 +121,11 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.chart = LiveChart(live, tr, fonts.small, SERVER_CHART, theme_name)
         self.chart.grid(row=0, column=1, sticky="nsew")
         self.counters: dict[str, CounterTile] = {}
+        # Columns as wide as a 7-digit count from the start: numbers that grow do not resize the chart beside
+        # them (a resize draws the chart whole).
+        column_width = int(fonts.value.measure(WIDEST_COUNT))
+        for column in range(TILES_PER_ROW):
+            tiles.columnconfigure(column, minsize=column_width)
         for place, name in enumerate(_COUNTERS):  # two rows of three: they fit the narrowest window
             tile = CounterTile(tiles, fonts.small, fonts.value)
             tile.grid(row=place // TILES_PER_ROW, column=place % TILES_PER_ROW, sticky="w", padx=(0, 18), pady=(0, 4))
