@@ -221,7 +221,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
             ax.yaxis.set_major_locator(MaxNLocator(nbins=self.spec.y_ticks, integer=axis.whole, min_n_ticks=2))
             ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: self._number(value)))
             ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: self._seconds(value)))
-            ax.xaxis.set_major_locator(MaxNLocator(nbins=self.spec.x_ticks, steps=[1, 1.5, 2, 2.5, 5, 10]))
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=self.spec.x_ticks, steps=self._x_steps))
             ax.tick_params(labelsize=self.spec.font_size, length=3, pad=2)
             self._axes.append(ax)
             for line in axis.lines:
@@ -246,6 +246,11 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         self._paint()
         self._write_words()
         self._place_plots()
+
+    @property
+    def _x_steps(self) -> list[float]:
+        """Tick steps for time: a minute in quarters (-45 s), a run in round seconds (2, 4, 6)."""
+        return [1, 1.5, 3, 5, 10] if self.spec.x_window is not None else [1, 2, 2.5, 5, 10]
 
     def _panels(self) -> list[Axes]:
         """The panels, top to bottom (a second y axis shares its panel)."""
