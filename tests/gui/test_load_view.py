@@ -6,6 +6,7 @@ that the processes a run started are gone once it is over (tests/support/process
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -127,9 +128,10 @@ def test_a_server_that_lowercases_shows_mismatches_and_the_first_one(app: App) -
     summary = view.summary_text()
     assert "errors: mismatched reply " in summary
     assert "first mismatched reply (first wrong byte: 7):" in summary  # "0000 ¡" (¡: 2 bytes), then h for H
-    assert "  sent (64 bytes): 0000 ¡Hola! El niño" in summary
-    assert "  expected: 0000 ¡HOLA! EL NIÑO" in summary
-    assert "  received (64 bytes): 0000 ¡hola! el niño" in summary
+    number = r"\d{4}"  # the message's number: whichever client met the first mismatch
+    assert re.search(rf"^  sent \(64 bytes\): {number} ¡Hola! El niño", summary, re.MULTILINE)
+    assert re.search(rf"^  expected: {number} ¡HOLA! EL NIÑO", summary, re.MULTILINE)
+    assert re.search(rf"^  received \(64 bytes\): {number} ¡hola! el niño", summary, re.MULTILINE)
     assert summary.count("\\n") >= 3  # the line feeds are shown, escaped
     assert view.status.colour == theme.ERROR
 
@@ -140,8 +142,10 @@ def test_a_server_that_closes_early_gives_closed_errors(app: App) -> None:
         start_load_test(app, clients=3, seconds=1, target=target)
         wait_load_test_done(app, RUN_TIMEOUT)
     view = app.load_view
-    assert counter_value(view.counter_text("closed")) == 3
-    assert "errors: closed early 3" in view.summary_text()
+    closed, reset = counter_value(view.counter_text("closed")), counter_value(view.counter_text("reset"))
+    # A close that finds the next message unread may go out as a reset (as the core's own test allows).
+    assert closed >= 1 and closed + reset == 3
+    assert f"closed early {closed}" in view.summary_text()
     assert view.last_result is not None and view.last_result.completed == 3  # each answered once
 
 
