@@ -1,19 +1,18 @@
 """Live charts in the window: matplotlib drawn in Tk, blitted, imported only when a chart is first shown.
 
 Importing matplotlib and drawing a first figure takes about half a second, so the window
-opens without it: a `LiveChart` is a placeholder line until it has data while on screen,
-and only then imports matplotlib and builds its figure. From then on each update only
-restores the saved background, draws the lines on it and blits that (a few ms); the
-whole figure is drawn again only when an axis limit changes (limits move in round
-steps: gui/parts/chart_scale.py), on a resize, a theme or a language change. Updates
-that come while the chart is off screen are kept and drawn when it is shown again
-(`refresh()`). Colours come from gui/theme.py, both themes; tick labels follow the
-language's decimal mark.
+opens without it: a `LiveChart` is a placeholder line until it is on screen with data (or
+a run starts, `start()`), and only then imports matplotlib and builds its figure. From
+then on each update only restores the saved background, draws the lines on it and blits
+that (about 2 ms); the whole figure (about 30 ms) is drawn again only when an axis limit
+changes (limits move in round steps, gui/parts/chart_scale.py, and at most once every
+WHOLE_DRAW_SECONDS), on a resize, a theme or a language change. Updates that come while
+the chart is off screen are kept and drawn when it is shown again (`refresh()`). Colours
+come from gui/theme.py, both themes; tick labels follow the language's decimal mark.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -229,12 +228,13 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
                 self._lines.append((ax, drawn, line))
         for ax in self._panels()[:-1]:
             ax.tick_params(labelbottom=False)  # the panels share x: only the lowest one labels it
-        # The Tk backend has no type hints: held as Any, the one place it is called.
-        tkagg: Any = importlib.import_module("matplotlib.backends.backend_tkagg")
+        # Imported by name (not through importlib) so that a frozen build sees it and ships it.
+        from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
         # The canvas takes the keyboard focus as it is made: give it back (a chart has no keys of its own) to
         # the widget that had it, or that will get it when the window is next focused.
         had_focus = str(self.tk.call("focus", "-lastfor", str(self.winfo_toplevel())))
-        canvas = tkagg.FigureCanvasTkAgg(figure, master=self)
+        # The Tk backend has no type hints: the canvas is held as Any.
+        canvas: Any = FigureCanvasTkAgg(figure, master=self)  # type: ignore[no-untyped-call]
         self.tk.call("focus", had_focus)
         widget = canvas.get_tk_widget()
         widget.configure(highlightthickness=0, borderwidth=0, takefocus=False)
