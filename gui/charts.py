@@ -230,6 +230,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
             ax.tick_params(labelbottom=False)  # the panels share x: only the lowest one labels it
         # Imported by name (not through importlib) so that a frozen build sees it and ships it.
         from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
+
         # The canvas takes the keyboard focus as it is made: give it back (a chart has no keys of its own) to
         # the widget that had it, or that will get it when the window is next focused.
         had_focus = str(self.tk.call("focus", "-lastfor", str(self.winfo_toplevel())))
