@@ -50,3 +50,13 @@ def test_each_bad_value_falls_back_on_its_own(tmp_path: Path) -> None:
     assert settings.theme is None
     assert settings.client_host == "device.local"
     assert len(settings.history) == HISTORY_LIMIT
+
+
+def test_the_load_tests_settings_round_trip_and_bad_ones_fall_back(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    chosen = Settings(load_host="::1", load_port=7000, load_clients=500, load_bound="messages", load_seconds=2.5)
+    save_settings(path, chosen)
+    assert load_settings(path).settings == chosen
+    bad = {"load_clients": 0, "load_bound": "forever", "load_seconds": True, "load_payload": "klingon", "load_size": 1}
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert load_settings(path).settings == Settings()
