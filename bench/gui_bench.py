@@ -8,6 +8,10 @@
    same flood hits it from load-generator processes. A 10 ms `after()` tick measures how late Tk
    fires timers; once a second the bench reads the window's messages counter and the log's last
    line, which must keep changing; at the end the counter must show the exact total.
+4. Self-load: the same flood started FROM THE WINDOW, in its load view ("Use my server", the
+   settings typed, Start), so one process runs the server, the load run's bookkeeping and the live
+   charts. The same 10 ms tick; once a second the bench reads the live chart's points and last point
+   and the server chart's samples, which must keep moving; the server's count must equal the run's.
 
 Prints every figure and PASS/FAIL against the targets; the exit code is 1 if any is missed.
 Needs X: uses DISPLAY, or starts its own Xvfb when DISPLAY is unset.
@@ -16,6 +20,7 @@ Needs X: uses DISPLAY, or starts its own Xvfb when DISPLAY is unset.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import os
 import platform
@@ -31,7 +36,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench.gui_display import missing_display, screen
-from bench.gui_flood import Sample, WindowRun, flood_window
+from bench.gui_flood import ChartSample, Sample, SelfLoadRun, WindowRun, flood_window, self_load_window
 from bench.gui_startup import StartupRun, measure_startup
 from bench.machine import header_lines
 from bench.servers import SERVER_COMMANDS, running_server
@@ -45,6 +50,10 @@ STARTUP_TARGET_SECONDS = 1.5
 
 FLOOD = Scenario("1,000 clients flooding", clients=1_000, messages=None, in_flight=8, duration=10.0)
 QUICK_FLOOD = Scenario("50 clients flooding (quick)", clients=50, messages=None, in_flight=8, duration=2.0)
+# The window's own load test: the same flood, typed into its load view. Quick runs last a little longer,
+# so that the once-a-second samples see the charts move at least twice.
+SELF_LOAD = FLOOD
+QUICK_SELF_LOAD = dataclasses.replace(QUICK_FLOOD, name="50 clients from the load view (quick)", duration=4.0)
 STARTUP_RUNS, QUICK_STARTUP_RUNS = 5, 3
 GIB = 1024**3
 
@@ -175,6 +184,63 @@ def report_window(run: WindowRun, verdicts: Verdicts) -> None:
     )
 
 
+def print_chart_sample(sample: ChartSample) -> None:
+    print(
+        f"  {sample.elapsed:5.1f} s  {sample.phase:<10} chart {sample.points:>4} points, "
+        f"last at {sample.last_x:5.1f} s: {sample.rate:>9,.0f} msg/s, p99 {sample.p99_ms:6.1f} ms; "
+        f"{sample.draws:>3} draws; server chart {sample.server_samples:>3} samples "
+        f"({sample.server_rate:>9,.0f} msg/s); messages {sample.messages:>10}; queued {sample.queued:>5}"
+    )
+
+
+def report_self_load(run: SelfLoadRun, verdicts: Verdicts) -> None:
+    print(f"  {load_line(run.result)}; {run.processes} load process(es)")
+    during = run.tick_delays.get("running", [])
+    if during:
+        p99 = percentile(during, 99)
+        quick_enough = p99 < TICK_P99_TARGET_SECONDS
+        print(
+            f"  tick delay during the self-load ({len(during):,} ticks of {10} ms): p50 {ms(percentile(during, 50))}, "
+            f"p99 {ms(p99)}, max {ms(max(during))} (target p99 < {ms(TICK_P99_TARGET_SECONDS)}): "
+            f"{verdict(quick_enough)}"
+        )
+        verdicts.targets["tick delay (self-load)"] = quick_enough
+    else:
+        print("  tick delay during the self-load: no ticks recorded: FAIL")
+        verdicts.correct["ticks recorded (self-load)"] = False
+    for phase in ("starting", "connecting", "finishing"):
+        delays = run.tick_delays.get(phase, [])
+        if delays:
+            print(
+                f"  tick delay while {phase} (not a target, {len(delays):,} ticks): "
+                f"p50 {ms(percentile(delays, 50))}, p99 {ms(percentile(delays, 99))}, max {ms(max(delays))}"
+            )
+    print(f"  live chart: {run.full_draws} whole draws (limits changed), {run.blits} blitted updates")
+    print("  what the window showed, once a second:")
+    for sample in run.samples:
+        print_chart_sample(sample)
+    frozen = run.frozen()
+    samples = run.running_samples
+    moving = len(samples) >= 2 and not frozen
+    detail = "; ".join(frozen) if frozen else f"{len(samples)} samples while sending"
+    print(f"  charts kept moving during the self-load ({detail}): {verdict(moving)}")
+    exact = counter_value(run.server_counter) == run.result.completed
+    print(
+        f"  exact count: the server panel shows {run.server_counter} messages, "
+        f"the load view's run had {run.result.completed:,} replies: {verdict(exact)}"
+    )
+    if run.callback_errors:
+        print(f"  errors inside Tk callbacks: {run.callback_errors}")
+    verdicts.correct.update(
+        {
+            "charts kept moving": moving,
+            "exact count (self-load)": exact,
+            "no callback errors (self-load)": not run.callback_errors,
+            "no load errors (self-load)": run.result.error_count == 0,
+        }
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.gui_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="50 clients for 2 s: proves the bench works")
@@ -218,6 +284,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{headless.messages_per_second:,.0f} headless: ratio {ratio:.2f} "
             f"(target >= {THROUGHPUT_RATIO_TARGET:g}): {verdict(verdicts.targets['throughput'])}"
         )
+
+        self_scenario = QUICK_SELF_LOAD if args.quick else SELF_LOAD
+        print(
+            "\n== self-load: the flood started from the window's load view (Use my server, Start), "
+            "against its own server, live charts drawn"
+        )
+        print(f"  {describe(self_scenario, default_processes(self_scenario.clients))}")
+        self_load = self_load_window(self_scenario, Path(scratch) / "self-load-settings.json")
+        gc.collect()
+        report_self_load(self_load, verdicts)
     missed = [name for name, ok in verdicts.targets.items() if not ok]
     wrong = [name for name, ok in verdicts.correct.items() if not ok]
     summary = "all targets met" if not missed else f"missed: {', '.join(missed)}"

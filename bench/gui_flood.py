@@ -1,13 +1,19 @@
 """The window under a flood: how late a 10 ms `after()` tick fires, and whether the view keeps moving.
 
-The real App starts its server through the server panel (port 0), then Tk's own
-`mainloop()` runs while core.load floods that server from worker processes (its
-parent side on a helper thread; the Tk thread only runs Tk). Three probes ride on
-the event loop:
+`flood_window`: the real App starts its server through the server panel (port 0),
+then Tk's own `mainloop()` runs while core.load floods that server from worker
+processes (its parent side on a helper thread; the Tk thread only runs Tk).
+
+`self_load_window`: the same flood, but started FROM THE WINDOW: its load view's
+"Use my server" and Start (tests/support/window.py), so the window runs its own
+server, the load run's bookkeeping and its live charts all at once.
+
+Three probes ride on the event loop:
 - a 10 ms tick that records how late each firing is,
-- a 1 s sampler that reads what the window shows: the messages counter, the log's
-  last line and how many events wait in the window's queue,
-- a watcher that ends the mainloop once the load run has returned.
+- a 1 s sampler that reads what the window shows (flood: the messages counter, the
+  log's last line; self-load: the live chart's points and last point, the server
+  chart's samples, the view's messages counter) and how many events wait in its queue,
+- a watcher that ends the mainloop once the load run is over.
 """
 
 from __future__ import annotations
@@ -25,7 +31,15 @@ from types import TracebackType
 from core.defaults import DEFAULT_HOST
 from core.load import LoadProgress, LoadResult, Scenario, run_load
 from tests.support.waiting import pump_until
-from tests.support.window import App, counter_value, open_window, settle, start_server
+from tests.support.window import (
+    App,
+    counter_value,
+    load_test_running,
+    open_window,
+    settle,
+    start_load_test,
+    start_server,
+)
 
 TICK_MS = 10
 SAMPLE_MS = 1000
@@ -69,14 +83,62 @@ class WindowRun:
         return problems
 
 
+@dataclass(frozen=True)
+class ChartSample:
+    """What the window showed at one moment of a load test it runs itself."""
+
+    elapsed: float  # seconds since Start was pressed
+    phase: str  # the load run's phase, as its last snapshot said
+    points: int  # points of the load view's live chart
+    last_x: float  # its newest point: seconds into the run
+    rate: float  # ... messages/s there
+    p99_ms: float  # ... and the p99 latency
+    draws: int  # the live chart's draws so far (whole draws and blits)
+    server_samples: int  # samples of the server panel's 60 s chart (taken while its view is hidden)
+    server_rate: float  # the newest of them: messages/s
+    messages: str  # the load view's messages counter, as shown
+    queued: int  # events waiting for the Tk thread
+
+
+@dataclass
+class SelfLoadRun:
+    result: LoadResult
+    port: int
+    processes: int  # the load run's worker processes
+    tick_delays: dict[str, list[float]]  # seconds late, by load phase
+    samples: list[ChartSample]
+    full_draws: int  # the live chart's whole draws over the run (limits changed) ...
+    blits: int  # ... and its blitted updates
+    server_counter: str  # the server panel's messages counter once the run was over
+    callback_errors: list[str] = field(default_factory=list)
+
+    @property
+    def running_samples(self) -> list[ChartSample]:
+        return [s for s in self.samples if s.phase == "running"]
+
+    def frozen(self) -> list[str]:
+        """Consecutive samples while sending where a chart did not move."""
+        problems = []
+        for before, after in itertools.pairwise(self.running_samples):
+            if after.points <= before.points or after.last_x <= before.last_x:
+                problems.append(f"live chart stuck at {after.points} points at {after.elapsed:.1f} s")
+            if after.draws <= before.draws:
+                problems.append(f"live chart not redrawn at {after.elapsed:.1f} s")
+            if after.server_samples == before.server_samples and after.server_rate == before.server_rate:
+                problems.append(f"server chart's data unchanged at {after.elapsed:.1f} s")
+        return problems
+
+
 class _Probes:
     """The tick, the sampler and the watcher; all run on the Tk thread."""
 
-    def __init__(self, app: App, load: threading.Thread, phase: Callable[[], str]) -> None:
-        self.app, self.load, self.phase = app, load, phase
+    def __init__(
+        self, app: App, running: Callable[[], bool], phase: Callable[[], str], sample: Callable[[float], object]
+    ) -> None:
+        self.app, self.running, self.phase, self._sample_now = app, running, phase, sample
         self.began = time.perf_counter()
         self.tick_delays: dict[str, list[float]] = {}
-        self.samples: list[Sample] = []
+        self.samples: list[object] = []
         self._due = 0.0
 
     def start(self) -> None:
@@ -92,27 +154,55 @@ class _Probes:
         self.app.after(TICK_MS, self._tick)
 
     def _sample(self) -> None:
-        app = self.app
-        self.samples.append(
-            Sample(
-                elapsed=time.perf_counter() - self.began,
-                phase=self.phase(),
-                messages=app.server_panel.counter_text("messages"),
-                last_line=app.log.last_line(),
-                queued=app.pump.pending(),
-            )
-        )
-        app.after(SAMPLE_MS, self._sample)
+        self.samples.append(self._sample_now(time.perf_counter() - self.began))
+        self.app.after(SAMPLE_MS, self._sample)
 
     def _watch(self) -> None:
-        if self.load.is_alive():
+        if self.running():
             self.app.after(WATCH_MS, self._watch)
         else:
             self.app.quit()
 
 
-def flood_window(scenario: Scenario, processes: int | None, settings_path: Path) -> WindowRun:
-    app = open_window(settings_path)
+def _flood_sample(app: App, phase: Callable[[], str]) -> Callable[[float], Sample]:
+    def sample(elapsed: float) -> Sample:
+        return Sample(
+            elapsed=elapsed,
+            phase=phase(),
+            messages=app.server_panel.counter_text("messages"),
+            last_line=app.log.last_line(),
+            queued=app.pump.pending(),
+        )
+
+    return sample
+
+
+def _chart_sample(app: App, phase: Callable[[], str]) -> Callable[[float], ChartSample]:
+    view, server = app.load_view, app.server_panel
+
+    def sample(elapsed: float) -> ChartSample:
+        last = view.chart.last_point
+        x, values = last if last is not None else (0.0, {})
+        newest = server.history.last
+        return ChartSample(
+            elapsed=elapsed,
+            phase=phase(),
+            points=view.chart.points,
+            last_x=x,
+            rate=values.get("rate", 0.0),
+            p99_ms=values.get("p99", 0.0),
+            draws=view.chart.full_draws + view.chart.blits,
+            server_samples=len(server.history),
+            server_rate=newest.rate if newest is not None else 0.0,
+            messages=view.counter_text("messages"),
+            queued=app.pump.pending(),
+        )
+
+    return sample
+
+
+def _recording_errors(app: App) -> list[str]:
+    """Exceptions inside Tk callbacks, recorded (and still shown as the window shows them)."""
     errors: list[str] = []
     shown_error = app.report_callback_exception
 
@@ -122,6 +212,12 @@ def flood_window(scenario: Scenario, processes: int | None, settings_path: Path)
 
     # On the instance, where Tk looks first (mypy forbids assigning to a method).
     setattr(app, "report_callback_exception", record_error)  # noqa: B010
+    return errors
+
+
+def flood_window(scenario: Scenario, processes: int | None, settings_path: Path) -> WindowRun:
+    app = open_window(settings_path)
+    errors = _recording_errors(app)
     try:
         app.update()
         port = start_server(app, timeout=START_SECONDS)
@@ -141,7 +237,7 @@ def flood_window(scenario: Scenario, processes: int | None, settings_path: Path)
                 phase[0] = "done"
 
         load = threading.Thread(target=drive, name="gui-bench-load", daemon=True)
-        probes = _Probes(app, load, lambda: phase[0])
+        probes = _Probes(app, load.is_alive, lambda: phase[0], _flood_sample(app, lambda: phase[0]))
         load.start()
         probes.start()
         app.mainloop()
@@ -158,6 +254,61 @@ def flood_window(scenario: Scenario, processes: int | None, settings_path: Path)
         settle(app)
         tk_version = str(app.tk.call("package", "present", "Tk"))
         final = app.server_panel.counter_text("messages")
-        return WindowRun(result, port, probes.tick_delays, probes.samples, final, tk_version, errors)
+        samples = [s for s in probes.samples if isinstance(s, Sample)]
+        return WindowRun(result, port, probes.tick_delays, samples, final, tk_version, errors)
+    finally:
+        app.close()
+
+
+def self_load_window(scenario: Scenario, settings_path: Path) -> SelfLoadRun:
+    """The window tests its own server: "Use my server", the scenario typed in the load view, Start, mainloop.
+
+    Raises RuntimeError if the window could not run the test (its words say why).
+    """
+    app = open_window(settings_path)
+    errors = _recording_errors(app)
+    try:
+        app.update()
+        start_load_test(
+            app,
+            clients=scenario.clients,
+            seconds=scenario.duration,
+            size=scenario.message_bytes,
+            in_flight=scenario.in_flight,
+            payload=scenario.payload.value,
+        )
+        view = app.load_view
+        started = view.session.started
+        assert started is not None
+
+        def phase() -> str:
+            progress = view.last_progress
+            return "starting" if progress is None else progress.phase
+
+        probes = _Probes(app, lambda: load_test_running(app), phase, _chart_sample(app, phase))
+        probes.start()
+        app.mainloop()
+        result = view.last_result
+        if result is None:
+            raise RuntimeError(f"the window's load test did not finish: {view.status.text}")
+        with contextlib.suppress(AssertionError):  # short of the total: the report says by how much
+            pump_until(
+                app,
+                lambda: counter_value(app.server_panel.counter_text("messages")) >= result.completed,
+                SETTLE_SECONDS,
+            )
+        settle(app)
+        samples = [s for s in probes.samples if isinstance(s, ChartSample)]
+        return SelfLoadRun(
+            result=result,
+            port=started.port,
+            processes=result.processes,
+            tick_delays=probes.tick_delays,
+            samples=samples,
+            full_draws=view.chart.full_draws,
+            blits=view.chart.blits,
+            server_counter=app.server_panel.counter_text("messages"),
+            callback_errors=errors,
+        )
     finally:
         app.close()

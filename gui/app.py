@@ -15,7 +15,7 @@ from collections.abc import Callable
 from ipaddress import ip_address
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import customtkinter as ctk
 
@@ -70,6 +70,9 @@ from gui.parts.saved_messages import SavedMessage
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
 from words import Translator, detect_os_language
 
+if TYPE_CHECKING:
+    from gui.panels.load_view import LoadView
+
 WINDOW_CLASS = "Mayus"
 CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notice are refreshed
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
@@ -117,6 +120,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.saved_window: SavedWindow | None = None
         self.help_window: HelpWindow | None = None
         self._own_check_pending = False  # the check view asked to check our server once it listens
+        self._load_wants_server = False  # "Use my server" started the server: fill the target once it listens
+        self._load_restart = False  # ... and it was stopping: start it again once stopped
 
         self._build()
         self._bind_keys()
@@ -138,7 +143,16 @@ class App(ctk.CTk):  # type: ignore[misc]
         # Each view fills the window below the header, one at a time; `show_view` switches.
         conversation = ctk.CTkFrame(self, fg_color="transparent")
         self.check_view = CheckView(self, tr, fonts, on_own_server=self.check_own_server, on_error=self._handler_failed)
-        self.views: dict[str, ctk.CTkFrame] = {"conversation": conversation, "check": self.check_view}
+        # The load test's widgets are built the first time it is shown (`load_view`): the window opens sooner.
+        self._load_holder = ctk.CTkFrame(self, fg_color="transparent")
+        self._load_holder.rowconfigure(0, weight=1)
+        self._load_holder.columnconfigure(0, weight=1)
+        self._load_view: LoadView | None = None
+        self.views: dict[str, ctk.CTkFrame] = {
+            "conversation": conversation,
+            "load": self._load_holder,
+            "check": self.check_view,
+        }
         self.header = Header(
             self,
             tr,
@@ -155,6 +169,7 @@ class App(ctk.CTk):  # type: ignore[misc]
             fonts,
             host=s.server_host,
             port=s.server_port,
+            theme_name=str(s.theme),
             on_start=self.start_server,
             on_stop=self.stop_server,
         )
@@ -200,15 +215,46 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.view = ""
         self.show_view(s.view if s.view in self.views else "conversation")
 
+    @property
+    def load_view(self) -> LoadView:
+        """The load test view, built the first time it is needed (shown, or asked for)."""
+        if self._load_view is None:
+            from gui.panels.load_view import LoadView  # with its charts' module: imported when first needed
+
+            s = self.settings
+            view = LoadView(
+                self._load_holder,
+                self.tr,
+                self.fonts,
+                settings=s,
+                theme_name=str(s.theme),
+                on_use_own_server=self.use_own_server,
+                on_started=self.save_settings,
+            )
+            view.grid(row=0, column=0, sticky="nsew")
+            make_keyboard_ready(view)
+            self._load_view = view
+        return self._load_view
+
     def show_view(self, name: str) -> None:
         """Show one part of the window (the conversation, the checker, the load test) below the header."""
         if name == self.view:
             return
+        if name == "load":
+            _ = self.load_view  # built now if it was not yet
         if self.view:
             self.views[self.view].grid_remove()
         self.views[name].grid(row=1, column=0, sticky="nsew")
         self.view = self.settings.view = name
         self.header.show_view(name)
+        # A chart hidden while its view was away draws what came meanwhile, once laid out again.
+        self.after_idle(self._refresh_charts)
+
+    def _refresh_charts(self) -> None:
+        if not self.closed:
+            if self._load_view is not None:
+                self._load_view.chart.refresh()
+            self.server_panel.chart.refresh()
 
     # -- intents from the panels ---------------------------------------------------
 
@@ -237,6 +283,29 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.check_view.show_own_server_starting()
         if panel.state is ServerState.STOPPED and port is not None:
             self.start_server(panel.host, port)
+
+    def use_own_server(self) -> None:
+        """The load test's target becomes the window's own server, started first if it is stopped."""
+        address = self.network.server_address
+        panel = self.server_panel
+        if panel.state is ServerState.RUNNING and address is not None:
+            self.load_view.set_target(loopback_for(address[0]), address[1])
+            return
+        if panel.state is ServerState.STOPPED:
+            port = parse_port(panel.port_text, LOWEST_SERVER_PORT)
+            if port is None:
+                self.load_view.show_note(lambda: self.tr("server.port_invalid"), theme.ERROR)
+                return
+            self.start_server(panel.host, port)
+        # Starting: the target follows once it listens. Stopping: it is started again once stopped.
+        self._load_restart = panel.state is ServerState.STOPPING
+        self._load_wants_server = True
+        self.load_view.show_note(lambda: self.tr("loadview.status.starting_server"))
+
+    @property
+    def own_server_pending(self) -> bool:
+        """True while "Use my server" waits for the window's server to listen."""
+        return self._load_wants_server
 
     def disconnect_clients(self, client_ids: list[int]) -> None:
         self.network.disconnect_clients(client_ids)
@@ -378,6 +447,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.title(self.tr("app.title"))
         for panel in (self.header, self.server_panel, self.clients, self.client_panel, self.log, self.check_view):
             panel.retranslate()
+        if self._load_view is not None:
+            self._load_view.retranslate()
         self.save_settings()
 
     def set_theme(self, name: str) -> None:
@@ -390,6 +461,9 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.header.show_theme(name)
         self.clients.apply_theme(name)
         self.log.apply_theme(name)
+        self.server_panel.apply_theme(name)
+        if self._load_view is not None:
+            self._load_view.apply_theme(name)
 
     # -- events from the core ------------------------------------------------------
 
@@ -514,6 +588,9 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.server_panel.show_listening(listening, others)
                 text = f"{tr('log.listening', address=listening)}; {tr.capacity(clients, limit)}"
                 log.add_notice(SERVER, INFO, text, when=when)
+                if self._load_wants_server:
+                    self._load_wants_server = False
+                    self.load_view.set_target(loopback_for(addresses[0]), port)
                 self.save_settings()
                 if self._own_check_pending:
                     self._own_check_pending = False
@@ -530,6 +607,21 @@ class App(ctk.CTk):  # type: ignore[misc]
                 if self._own_check_pending:
                     self._own_check_pending = False
                     self.check_view.show_own_server_failed(error)
+                self._own_server_stopped(error)
+
+    def _own_server_stopped(self, error: ErrorInfo | None) -> None:
+        """The server stopped while "Use my server" waited for it: start it again, or say why it could not start."""
+        if not self._load_wants_server:
+            return
+        self._load_wants_server = False
+        if self._load_restart:
+            self._load_restart = False
+            self.use_own_server()
+        elif error is not None:
+            detail = self.tr.error(error)
+            self.load_view.show_note(lambda: self.tr("loadview.status.server_failed", detail=detail), theme.ERROR)
+        else:  # stopped by its user before it listened
+            self.load_view.show_note(lambda: self.tr("loadview.status.idle"))
 
     def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
         tr, log, panel = self.tr, self.log, self.client_panel
@@ -578,6 +670,7 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def _clock(self) -> None:
         self.server_panel.show_rate(self.rate.rate(time.time()))
+        self.server_panel.refresh_chart(time.perf_counter())
         self.log.refresh_paused()
         self.client_panel.refresh_waiting(time.perf_counter())
         self.after(CLOCK_MS, self._clock)
@@ -596,6 +689,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         s.history = list(self.client_panel.history.items)
         s.recent_targets = list(self.client_panel.recent)
         s.saved_messages = self.saved.as_settings()
+        if self._load_view is not None:
+            self._load_view.store(s)
         if self.winfo_ismapped():
             size = str(self.geometry()).split("+")[0]
             width, height = (int(n) for n in size.split("x"))
@@ -608,19 +703,24 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.log.add_notice(APP, ERROR, self.tr("notice.settings_not_saved", detail=exc.strerror or exc))
 
     def close(self) -> None:
-        """Stop the server and the client (threads joined, port freed), save, destroy the window."""
+        """End a load run (its processes joined), stop the server and the client (threads joined, port freed),
+        save, destroy the window."""
         if self.closed:
             return
         self.closed = True
-        if not self._window_alive():  # destroyed from outside: only the threads are left to stop
+        if not self._window_alive():  # destroyed from outside: only the runs and the threads are left to stop
             self.check_view.shutdown()
+            if self._load_view is not None:
+                self._load_view.session.close()
             self.network.shutdown()
             return
         self.save_settings()
-        self.withdraw()  # gone from the screen at once; the rest takes milliseconds
+        self.withdraw()  # gone from the screen at once; the rest takes milliseconds (a load run: up to a second)
         self.pump.stop()
         try:
             self.check_view.shutdown()  # a check run ends first: it may be checking our own server
+            if self._load_view is not None:  # before the server goes: the load's clients would meet a closed port
+                self._load_view.close()
             self.network.shutdown()
         finally:
             destroy_ctk_window(self)

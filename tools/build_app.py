@@ -31,9 +31,6 @@ def pyinstaller_arguments(dist: Path, work: Path) -> list[str]:
         *("--distpath", str(dist), "--workpath", str(work), "--specpath", str(work)),  # nothing lands in the tree
         *("--paths", str(REPO)),
         *("--add-data", f"{ASSETS}{os.pathsep}gui/{ASSETS.name}"),  # the window icon (gui/icon.py finds it)
-        # customtkinter imports Pillow only for CTkImage, which Mayus does not use: a build machine that happens
-        # to have Pillow would otherwise ship it.
-        *("--exclude-module", "PIL"),
         *("--log-level", "WARN"),
     ]
     if sys.platform == "win32":

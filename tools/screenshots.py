@@ -2,13 +2,16 @@
 
     python -m tools.screenshots OUTDIR [--docs DOCSDIR]
 
-The conversation view at 1200x800; the Check view after checking the original classroom server (its real
-failures, one detail open) at 1200x800 and at the minimum size. --docs also writes screenshot-<theme>.png
-and check.png (light, English) for the README.
-
+The conversation view with a few messages exchanged (mayus-THEME-LANG.png); the load
+test view while a run against the window's own server goes on and after it ended, at the
+usual size and at the minimum size (mayus-load-running|done-THEME-LANG-SIZE.png), plus
+one run against a server that lowercases, to show the first mismatch; the Check view after
+checking the original classroom server (its real failures, one detail open), at both sizes
+(mayus-check-THEME-LANG-SIZE.png).
 `make screenshots` runs it under Xvfb when available (same picture on every machine).
 Each shot uses a throw-away settings file: the user's own settings are never touched.
-Traffic stays on 127.0.0.1.
+Traffic stays on 127.0.0.1. `--docs` also writes docs/screenshot-THEME.png,
+docs/load-test.png (the load test after a run) and docs/check.png (light theme, English).
 """
 
 from __future__ import annotations
@@ -19,14 +22,14 @@ import socket
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from core import platforms
 from core.defaults import DEFAULT_PORT
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, THEMES
-from tests.support.peers import OriginalServer
+from tests.support.peers import OriginalServer, lowercase, misbehaving_server
 from tests.support.waiting import WAIT, pump_until
 from tests.support.window import (
     App,
@@ -35,19 +38,24 @@ from tests.support.window import (
     open_window,
     send_message,
     settle,
+    start_load_test,
     start_server,
+    wait_load_test_done,
 )
 from words import LANGUAGES
 
 SIZE = "1200x800"
+MIN_SIZE = f"{MIN_WIDTH}x{MIN_HEIGHT}"
+# The load test shown: enough clients and time for a chart with a shape, short enough for `make screenshots`.
+LOAD_CLIENTS, LOAD_SECONDS, LOAD_IN_FLIGHT = 200, 6.0, 4
+LOAD_SHOWN_POINTS = 12  # the "running" shot waits for this many points on the chart
+LOAD_TIMEOUT = 60.0
 MESSAGES = {
     "es": ("hola servidor", "¿qué tal?", "temperatura=21.5"),
     "en": ("hello server", "how are you?", "temperature=21.5"),
 }
 DOCS_LANGUAGE = "en"  # docs/screenshot-<theme>.png
-CHECK_SIZES = (SIZE, f"{MIN_WIDTH}x{MIN_HEIGHT}")
 CHECK_DETAIL = "concurrent-clients"  # the original server's best-known weakness, its detail open
-DOCS_CHECK = ("light", "en", SIZE)  # docs/check.png
 
 
 def _port_to_show() -> int:
@@ -86,7 +94,9 @@ def _demo_session(app: App, language: str) -> Iterator[None]:
 
 def _resize(app: App, size: str = SIZE) -> None:
     app.geometry(f"{size}+0+0")
-    pump_until(app, lambda: app.winfo_width() == int(size.split("x")[0]), message="window at its size")
+    width, height = (int(n) for n in size.split("x"))
+    pump_until(app, lambda: (app.winfo_width(), app.winfo_height()) == (width, height), message=f"window at {size}")
+    settle(app)
 
 
 def _grab(app: App, path: Path) -> None:
@@ -95,23 +105,62 @@ def _grab(app: App, path: Path) -> None:
     app.lift()
     app.focus_set()  # no field's focus ring or cursor in the picture
     settle(app)
-    app.update_idletasks()
-    settle(app)
     x, y = app.winfo_rootx(), app.winfo_rooty()
     ImageGrab.grab(bbox=(x, y, x + app.winfo_width(), y + app.winfo_height())).save(path)
+    print(path)
 
 
-def shoot(path: Path, language: str, theme_name: str) -> None:
+def _in_window(language: str, theme_name: str, show: Callable[[App], None]) -> None:
+    """Open a window (throw-away settings), let `show` put something on it and grab it, close it."""
     with tempfile.TemporaryDirectory() as scratch:
         app = open_window(Path(scratch) / "settings.json", language, theme_name)
         try:
-            _resize(app)
-            with _demo_session(app, language):
-                _grab(app, path)
+            show(app)
         finally:
             app.close()
             del app
-            gc.collect()  # free the closed window on this (the Tk) thread
+            # Free the closed window here, on the Tk thread: a collection on another thread (the next
+            # window's server) would stall it for a second per Tk object, then fail.
+            gc.collect()
+
+
+def shoot(path: Path, language: str, theme_name: str) -> None:
+    def show(app: App) -> None:
+        _resize(app)
+        with _demo_session(app, language):
+            _grab(app, path)
+
+    _in_window(language, theme_name, show)
+
+
+def shoot_load(outdir: Path, language: str, theme_name: str) -> None:
+    """The load view while a run against the window's own server goes on, then after it; both sizes each time."""
+
+    def show(app: App) -> None:
+        _resize(app)
+        start_load_test(app, clients=LOAD_CLIENTS, seconds=LOAD_SECONDS, in_flight=LOAD_IN_FLIGHT)
+        pump_until(app, lambda: app.load_view.chart.points >= LOAD_SHOWN_POINTS, LOAD_TIMEOUT, "a chart with a shape")
+        for stage, sizes in (("running", (SIZE, MIN_SIZE)), ("done", (MIN_SIZE, SIZE))):
+            if stage == "done":
+                wait_load_test_done(app, LOAD_TIMEOUT)
+            for size in sizes:
+                _resize(app, size)
+                _grab(app, outdir / f"mayus-load-{stage}-{theme_name}-{language}-{size}.png")
+
+    _in_window(language, theme_name, show)
+
+
+def shoot_mismatch(path: Path) -> None:
+    """A run against a server that lowercases: mismatches counted, the first one shown byte for byte."""
+
+    def show(app: App) -> None:
+        _resize(app)
+        with misbehaving_server(lowercase) as target:
+            start_load_test(app, clients=4, seconds=1.0, target=target)
+            wait_load_test_done(app, LOAD_TIMEOUT)
+        _grab(app, path)
+
+    _in_window(DOCS_LANGUAGE, THEMES[0], show)
 
 
 @contextmanager
@@ -133,47 +182,47 @@ def _original_server() -> Iterator[OriginalServer]:
         threading.excepthook = previous
 
 
-def shoot_check(paths: dict[str, Path], language: str, theme_name: str) -> None:
-    """The Check view after checking the original server, one detail open: one PNG per size in `paths`."""
-    with tempfile.TemporaryDirectory() as scratch, _original_server() as original:
-        app = open_window(Path(scratch) / "settings.json", language, theme_name)
-        try:
-            _resize(app)
+def shoot_check(outdir: Path, language: str, theme_name: str) -> None:
+    """The Check view after checking the original server, one detail open, at both sizes."""
+
+    def show(app: App) -> None:
+        _resize(app)
+        with _original_server() as original:
             check_server(app, *original.address)
-            app.check_view.server_list.rows[CHECK_DETAIL].toggle.invoke()
-            for size, path in paths.items():
-                _resize(app, size)
-                _grab(app, path)
-        finally:
-            app.close()
-            del app
-            gc.collect()
+        app.check_view.server_list.rows[CHECK_DETAIL].toggle.invoke()
+        for size in (SIZE, MIN_SIZE):
+            _resize(app, size)
+            _grab(app, outdir / f"mayus-check-{theme_name}-{language}-{size}.png")
+
+    _in_window(language, theme_name, show)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
-    parser.add_argument("--docs", type=Path, help="also write screenshot-<theme>.png and check.png here")
+    parser.add_argument("--docs", type=Path, help="also write the README's pictures here")
     args = parser.parse_args(argv)
     args.outdir.mkdir(parents=True, exist_ok=True)
     for theme_name in THEMES:
         for language in LANGUAGES:
             path = args.outdir / f"mayus-{theme_name}-{language}.png"
             shoot(path, language, theme_name)
-            print(path)
+            shoot_load(args.outdir, language, theme_name)
+            shoot_check(args.outdir, language, theme_name)
             if args.docs is not None and language == DOCS_LANGUAGE:
                 args.docs.mkdir(parents=True, exist_ok=True)
-                docs_path = args.docs / f"screenshot-{theme_name}.png"
-                docs_path.write_bytes(path.read_bytes())
-                print(docs_path)
-            paths = {size: args.outdir / f"mayus-check-{theme_name}-{language}-{size}.png" for size in CHECK_SIZES}
-            shoot_check(paths, language, theme_name)
-            for size, path in paths.items():
-                print(path)
-                if args.docs is not None and (theme_name, language, size) == DOCS_CHECK:
-                    (args.docs / "check.png").write_bytes(path.read_bytes())
-                    print(args.docs / "check.png")
+                _copy(path, args.docs / f"screenshot-{theme_name}.png")
+                if theme_name == THEMES[0]:  # light
+                    done = args.outdir / f"mayus-load-done-{theme_name}-{language}-{SIZE}.png"
+                    _copy(done, args.docs / "load-test.png")
+                    _copy(args.outdir / f"mayus-check-{theme_name}-{language}-{SIZE}.png", args.docs / "check.png")
+    shoot_mismatch(args.outdir / f"mayus-load-mismatch-{THEMES[0]}-{DOCS_LANGUAGE}.png")
     return 0
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.write_bytes(source.read_bytes())
+    print(target)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from types import ModuleType
 
-from words import check, errors, input, load, server, session, terminal, window
+from words import check, errors, input, load, load_window, server, session, terminal, window
 
-AREAS: tuple[ModuleType, ...] = (errors, input, session, server, terminal, window, load, check)
+AREAS: tuple[ModuleType, ...] = (errors, input, session, server, terminal, window, load, load_window, check)
 LANGUAGES = ("es", "en")
 FALLBACK_LANGUAGE = "en"
 # The language picker shows each language in its own words.

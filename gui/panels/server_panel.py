@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import time
 import tkinter
 from collections.abc import Callable
 from typing import Any
@@ -13,8 +14,10 @@ from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST
 from core.errors import ErrorInfo
 from core.events import ServerStats
 from gui import theme
+from gui.charts import Axis, ChartSpec, Line, LiveChart
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+from gui.parts.samples import WINDOW_SECONDS, ServerHistory
 from words import Translator
 
 MAX_ADDRESSES_SHOWN = 4  # the rest are counted: the line stays short
@@ -32,6 +35,23 @@ class ServerState(enum.Enum):
 
 _COUNTERS = ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused")
 
+# Beside the counters: messages/s (left axis) and connected clients (right axis) over the last minute.
+SERVER_CHART = ChartSpec(
+    axes=(
+        Axis((Line("rate", "serverchart.rate", theme.LOG_COLOURS["client_out"]),), floor=10.0),
+        Axis(
+            (Line("clients", "serverchart.clients", theme.LOG_COLOURS["server_in"]),), floor=4.0, twin=True, whole=True
+        ),
+    ),
+    placeholder="serverchart.placeholder",
+    x_window=WINDOW_SECONDS,
+    font_size=7.5,
+    y_ticks=3,
+    x_ticks=4,
+)
+CHART_MIN_WIDTH = 150
+WIDEST_COUNT = "8,888,888"
+
 
 class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
     def __init__(
@@ -42,6 +62,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         *,
         host: str,
         port: int,
+        theme_name: str,
         on_start: Callable[[str, int], None],
         on_stop: Callable[[], None],
     ) -> None:
@@ -91,9 +112,20 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.addresses.grid(row=4, column=0, columnspan=3, sticky="ew", padx=PADDING)
         self._addresses: list[str] = []
 
-        tiles = ctk.CTkFrame(self, fg_color="transparent")
-        tiles.grid(row=5, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 10))
+        live = ctk.CTkFrame(self, fg_color="transparent")
+        live.grid(row=5, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 10))
+        live.columnconfigure(1, weight=1, minsize=CHART_MIN_WIDTH)
+        tiles = ctk.CTkFrame(live, fg_color="transparent")
+        tiles.grid(row=0, column=0, sticky="nw")
+        self.history = ServerHistory()
+        self.chart = LiveChart(live, tr, fonts.small, SERVER_CHART, theme_name)
+        self.chart.grid(row=0, column=1, sticky="nsew")
         self.counters: dict[str, CounterTile] = {}
+        # Columns as wide as a 7-digit count from the start: numbers that grow do not resize the chart beside
+        # them (a resize draws the chart whole).
+        column_width = int(fonts.value.measure(WIDEST_COUNT))
+        for column in range(TILES_PER_ROW):
+            tiles.columnconfigure(column, minsize=column_width)
         for place, name in enumerate(_COUNTERS):  # two rows of three: they fit the narrowest window
             tile = CounterTile(tiles, fonts.small, fonts.value)
             tile.grid(row=place // TILES_PER_ROW, column=place % TILES_PER_ROW, sticky="w", padx=(0, 18), pady=(0, 4))
@@ -138,6 +170,9 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.status.show(lambda: self._tr("server.status.listening", address=listening), theme.OK)
         self._addresses = list(addresses or [])
         self._show_addresses()
+        if self.history.last is None:  # the chart starts with the server, even before any client comes
+            self.history.add(time.perf_counter(), 0, 0)
+            self.refresh_chart()
 
     def _show_addresses(self) -> None:
         shown = ", ".join(self._addresses[:MAX_ADDRESSES_SHOWN])
@@ -155,12 +190,16 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ServerState.STOPPED)
         self._addresses = []
         self._show_addresses()
+        if self.history.last is not None:
+            self.history.add_stopped(time.perf_counter())
         if error is not None:
             self.status.show(lambda: self._tr.error(error), theme.ERROR)
         else:
             self.status.show(lambda: self._tr("server.status.stopped"), theme.MUTED)
 
     def show_counters(self, stats: ServerStats) -> None:
+        """The exact totals on the counters; the chart takes them as a sample (drawn by `refresh_chart`)."""
+        self.history.add(stats.when.mono, stats.messages_in, stats.clients)
         count = self._tr.count
         self.counters["clients"].set_value(count(stats.clients))
         self.counters["messages"].set_value(count(stats.messages_in))
@@ -172,8 +211,25 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.counters["rate"].set_value(self._tr.count(round(per_second)))
 
     def reset_counters(self) -> None:
+        """A server starting: every counter at zero, the chart's minute forgotten."""
         for tile in self.counters.values():
             tile.set_value("0")
+        self.history.reset()
+
+    def refresh_chart(self, now: float | None = None) -> None:
+        """Draw the last minute up to `now` (perf_counter seconds); called a few times a second.
+
+        Once the server has been stopped for a whole minute there is nothing left to move.
+        """
+        now = time.perf_counter() if now is None else now
+        last = self.history.last
+        if last is None or (self.state is ServerState.STOPPED and now - last.at > WINDOW_SECONDS + 1):
+            return
+        x, columns = self.history.series(now)
+        self.chart.show(x, columns)
+
+    def apply_theme(self, name: str) -> None:
+        self.chart.apply_theme(name)
 
     def retranslate(self) -> None:
         tr = self._tr
@@ -188,6 +244,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(self.state)
         self.status.refresh()
         self._show_addresses()
+        self.chart.retranslate()
 
     # -- inside --------------------------------------------------------------------
 

@@ -16,7 +16,19 @@ from typing import Any
 
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING, DEFAULT_PORT, LineEnding
 from core.input_modes import InputMode
+from core.load import Payload
+from core.load.scenario import MIN_MESSAGE_BYTES
 from gui.parts.history import HISTORY_LIMIT
+from gui.parts.load_form import (
+    BOUNDS,
+    DURATION,
+    MAX_CLIENTS,
+    MAX_IN_FLIGHT,
+    MAX_MESSAGE_BYTES,
+    MAX_MESSAGES,
+    MAX_SECONDS,
+    MIN_SECONDS,
+)
 from gui.parts.saved_messages import BadSavedMessages, SavedMessage, SavedMessages
 from places import config_folder
 from words import LANGUAGES
@@ -46,6 +58,16 @@ class Settings:
     language: str | None = None  # None until chosen: follow the OS
     theme: str | None = None
     view: str = "conversation"  # the part of the window last shown
+    # The load test's last settings (gui/parts/load_form.py reads them as the form holds them).
+    load_host: str = DEFAULT_HOST
+    load_port: int = DEFAULT_PORT
+    load_clients: int = 100
+    load_bound: str = DURATION  # a run ends after load_messages messages, or after load_seconds seconds
+    load_messages: int = 10_000
+    load_seconds: float = 5.0
+    load_size: int = 64  # bytes per message, the line feed included
+    load_in_flight: int = 1  # 1: ping-pong
+    load_payload: str = Payload.SPANISH.value
 
     @property
     def ending(self) -> LineEnding:
@@ -73,6 +95,14 @@ def default_settings_path() -> Path:
 
 def _valid_port(value: Any, lowest: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and lowest <= value <= 65535
+
+
+def _whole_in(low: int, high: int) -> Any:
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
+
+
+def _seconds_in(low: float, high: float) -> Any:
+    return lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and low <= v <= high
 
 
 def _valid_saved(value: Any) -> bool:
@@ -103,6 +133,15 @@ _CHECKS: dict[str, Any] = {
     "language": lambda v: v is None or v in LANGUAGES,
     "theme": lambda v: v is None or v in THEMES,
     "view": lambda v: isinstance(v, str) and v.isidentifier(),
+    "load_host": lambda v: isinstance(v, str) and bool(v.strip()),
+    "load_port": lambda v: _valid_port(v, 1),
+    "load_clients": _whole_in(1, MAX_CLIENTS),
+    "load_bound": lambda v: v in BOUNDS,
+    "load_messages": _whole_in(1, MAX_MESSAGES),
+    "load_seconds": _seconds_in(MIN_SECONDS, MAX_SECONDS),
+    "load_size": _whole_in(MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES),
+    "load_in_flight": _whole_in(1, MAX_IN_FLIGHT),
+    "load_payload": lambda v: v in {payload.value for payload in Payload},
 }
 
 

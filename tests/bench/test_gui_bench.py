@@ -47,8 +47,8 @@ def test_quick_gui_bench_prints_every_figure() -> None:
     assert re.search(rf"startup median: {NUMBER} s \(target < 1.5 s\): (PASS|FAIL)", out), out
     assert "exits on SIGTERM leaving nothing behind: PASS" in out
 
-    assert out.count("messages/s (") == 2, out  # headless, then with the window
-    assert out.count("errors: none") == 2, out
+    assert out.count("messages/s (") == 3, out  # headless, with the window, then the window's own load test
+    assert out.count("errors: none") == 3, out
     assert re.search(
         rf"tick delay during the flood \({NUMBER} ticks of 10 ms\): p50 {NUMBER} ms, p99 {NUMBER} ms, max {NUMBER} ms",
         out,
@@ -57,4 +57,13 @@ def test_quick_gui_bench_prints_every_figure() -> None:
     assert re.search(rf"== throughput: {NUMBER} messages/s with the window, {NUMBER} headless: ratio {NUMBER}", out), (
         out
     )
+    assert re.search(
+        rf"tick delay during the self-load \({NUMBER} ticks of 10 ms\): "
+        rf"p50 {NUMBER} ms, p99 {NUMBER} ms, max {NUMBER} ms",
+        out,
+    ), out
+    assert re.search(rf"live chart: {NUMBER} whole draws \(limits changed\), {NUMBER} blitted updates", out), out
+    assert re.search(r"^ +[\d.]+ s  running +chart +\d+ points, last at", out, re.MULTILINE), out
+    assert re.search(r"charts kept moving during the self-load \(.*\): PASS", out), out
+    assert re.search(r"exact count: the server panel shows [\d,]+ messages, .*: PASS", out), out
     assert re.search(r"^result: (PASS|FAIL) ", out, re.MULTILINE), out

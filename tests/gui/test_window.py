@@ -17,7 +17,7 @@ from gui.ctk_private import focus_surface, inner_entry, segment_buttons
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.peers import close_at_once, misbehaving_server
 from tests.support.sockets import connect_raw, recv_exactly
-from tests.support.waiting import pump_until, worker_threads
+from tests.support.waiting import WAIT, pump_until, worker_threads
 from tests.support.window import (
     check_server,
     connect_client,
@@ -27,9 +27,12 @@ from tests.support.window import (
     send_message,
     settle,
     show_check,
+    show_view,
+    start_load_test,
     start_server,
     type_into,
     wait_check_done,
+    wait_load_test_done,
 )
 
 MANY_CLIENTS = 300
@@ -302,17 +305,39 @@ def _squeezed(app: App) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("view", ["conversation", "load", "check"])
 @pytest.mark.parametrize("language", ["English", "Español"])
-def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, language: str) -> None:
+def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, language: str, view: str) -> None:
     pick(app.header.language_picker, language)
+    if view == "check":
+        _check_view_at_the_minimum_size(app)
+        return
+    show_view(app, view)
+    if view == "load":  # after a run: its chart, its summary and a row in the table of runs
+        start_load_test(app, clients=2, seconds=0.5)
+        wait_load_test_done(app, 4 * WAIT)
     app.geometry(f"{MIN_WIDTH}x{MIN_HEIGHT}")
     pump_until(app, lambda: app.winfo_width() == MIN_WIDTH, message="at the minimum size")
     settle(app)
     assert _squeezed(app) == []
-    assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+    if view == "conversation":
+        assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+    else:
+        load = app.load_view
+        assert load.chart.winfo_height() > 150 and load.chart.winfo_width() > 400  # room for the live chart
+        assert load.summary_box.winfo_height() > 80
+        tree, font = load.runs_tree, app.fonts.table  # every heading of the table of runs fits
+        widths = {column: int(tree.column(column, "width")) for column in tree["columns"]}
+        assert sum(widths.values()) <= tree.winfo_width()
+        for column, width in widths.items():
+            assert font.measure(tree.heading(column, "text")) < width, column
 
-    # The Check view, after runs where nearly everything failed (every hint shown) and a detail is open.
+
+def _check_view_at_the_minimum_size(app: App) -> None:
+    """The Check view, after runs where nearly everything failed (every hint shown) and a detail is open."""
     view = app.check_view
+    app.geometry(f"{MIN_WIDTH}x{MIN_HEIGHT}")
+    pump_until(app, lambda: app.winfo_width() == MIN_WIDTH, message="at the minimum size")
     with misbehaving_server(close_at_once) as (host, port):
         check_server(app, host, port)
         row = view.server_list.rows["caso1"]

@@ -14,10 +14,12 @@ import customtkinter as ctk
 from core.check.api import WAIT_MARGIN_SECONDS
 from core.check.registry import RUN_BUDGET_SECONDS
 from core.defaults import DEFAULT_HOST
+from core.load import Payload
 from gui.app import App, create_app
 from gui.ctk_private import inner_entry, segment_button
 from gui.panels.client_panel import ConnectionState
 from gui.panels.server_panel import ServerState
+from gui.parts.load_text import PAYLOAD_WORDS
 from tests.support.waiting import WAIT, pump_until
 
 
@@ -117,6 +119,71 @@ def check_server(app: App, host: str, port: int, timeout: float = CHECK_WAIT) ->
     wait_check_done(app, timeout)
 
 
+def show_view(app: App, name: str) -> None:
+    """Pick a view in the header ("conversation", "load"), as a click would."""
+    if app.view != name:
+        pick(app.header.view_picker, app.tr(f"view.{name}"))
+    settle(app)
+
+
+def use_my_server(app: App, timeout: float = WAIT) -> int:
+    """In the load view, press "Use my server" (it starts the server if need be); wait for the target; its port."""
+    view = app.load_view
+    view.use_server_button.invoke()
+
+    def filled() -> bool:
+        address = app.network.server_address
+        listening = app.server_panel.state is ServerState.RUNNING and not app.own_server_pending
+        return listening and address is not None and view.port_entry.get() == str(address[1])
+
+    pump_until(app, filled, timeout, f"the load test aimed at the window's server ({view.status.text})")
+    return int(view.port_entry.get())
+
+
+def start_load_test(
+    app: App,
+    *,
+    clients: int = 10,
+    messages: int | None = None,
+    seconds: float | None = None,
+    size: int = 64,
+    in_flight: int = 1,
+    payload: str = Payload.SPANISH.value,
+    target: tuple[str, int] | None = None,
+) -> None:
+    """Show the load view, fill its form and press Start: against `target`, or the window's own server.
+
+    A run of `messages` messages, or of `seconds` seconds (2 when neither is given).
+    """
+    show_view(app, "load")
+    view = app.load_view
+    if target is None:
+        use_my_server(app)
+    else:
+        type_into(view.host_entry, target[0])
+        type_into(view.port_entry, str(target[1]))
+    type_into(view.clients_entry, str(clients))
+    bound, amount = ("messages", str(messages)) if messages is not None else ("duration", f"{seconds or 2.0:g}")
+    pick(view.bound_picker, app.tr(f"loadview.bound.{bound}"))
+    type_into(view.amount_entry, amount)
+    type_into(view.size_entry, str(size))
+    type_into(view.in_flight_entry, str(in_flight))
+    pick(view.payload_picker, app.tr(PAYLOAD_WORDS[Payload(payload)]))
+    before = view.session.started
+    view.start_button.invoke()
+    settle(app)  # a run against a server that closes at once may already be over
+    assert view.session.started is not before, f"the load test did not start: {view.status.text}"
+
+
+def load_test_running(app: App) -> bool:
+    return bool(app.load_view.session.running)
+
+
+def wait_load_test_done(app: App, timeout: float) -> None:
+    """Pump the window until its load test has ended (its summary shown, its processes gone)."""
+    pump_until(app, lambda: not app.load_view.session.running, timeout, "the load test's end")
+
+
 def open_window(settings_path: Path, language: str = "en", theme: str = "light") -> App:
     """Open Mayus's window with its settings in `settings_path` (never the user's own); the caller closes it."""
     app = create_app(settings_path, language=language, theme_name=theme)
@@ -130,6 +197,7 @@ __all__ = [
     "check_server",
     "connect_client",
     "counter_value",
+    "load_test_running",
     "log_shows",
     "open_window",
     "pick",
@@ -137,7 +205,11 @@ __all__ = [
     "send_message",
     "settle",
     "show_check",
+    "show_view",
+    "start_load_test",
     "start_server",
     "type_into",
+    "use_my_server",
     "wait_check_done",
+    "wait_load_test_done",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -80,3 +81,22 @@ def test_the_log_says_how_many_clients_fit_and_when_descriptors_run_out(window: 
     log_shows(window, "listening on 127.0.0.1:6000, [::1]:6000; at most 960 clients at once (open-file limit 1,024)")
     fake.emit(AcceptPaused(37, 1024, Stamp.now()))
     log_shows(window, "no file descriptor left: new clients wait until one frees up (37 accepts failed)")
+
+
+def test_the_chart_takes_a_sample_from_each_stats_event(window: App, fake: FakeNetwork) -> None:
+    panel = window.server_panel
+    assert not panel.chart.created  # nothing to draw yet: matplotlib is not even imported for it
+    _press_start(window)
+    fake.emit(ServerStarted("localhost", 6000, ("127.0.0.1",), 100, 1024, Stamp.now()))
+    pump_until(window, lambda: panel.chart.created and panel.chart.points > 0, message="the chart drawn")
+    began = time.perf_counter()
+    for step in range(1, 5):  # 2,000 messages a second from 7 clients
+        fake.emit(ServerStats(7, step * 500, step * 500, 0, 0, 0, 0, (), Stamp(began + step * 0.25, time.time())))
+    pump_until(window, lambda: len(panel.history) >= 5, message="every stats event sampled")
+    rates = [sample.rate for sample in panel.history.samples[-3:]]
+    assert rates == pytest.approx([2000.0] * 3)
+    draws = panel.chart.full_draws + panel.chart.blits
+    pump_until(window, lambda: panel.chart.full_draws + panel.chart.blits > draws, message="the chart redrawn")
+    last = panel.chart.last_point
+    assert last is not None and last[0] == 0.0 and last[1]["clients"] == 7.0  # "now", at the right edge
+    assert "clients" in panel.chart.shown_words()

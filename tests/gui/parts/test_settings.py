@@ -59,3 +59,13 @@ def test_a_server_host_saved_by_an_earlier_version_keeps_its_meaning_on_both_fam
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"server_host": saved}), encoding="utf-8")
     assert load_settings(path).settings.server_host == now
+
+
+def test_the_load_tests_settings_round_trip_and_bad_ones_fall_back(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    chosen = Settings(load_host="::1", load_port=7000, load_clients=500, load_bound="messages", load_seconds=2.5)
+    save_settings(path, chosen)
+    assert load_settings(path).settings == chosen
+    bad = {"load_clients": 0, "load_bound": "forever", "load_seconds": True, "load_payload": "klingon", "load_size": 1}
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert load_settings(path).settings == Settings()
