@@ -29,6 +29,7 @@ from types import FrameType
 from typing import Any, BinaryIO, TextIO
 
 from cli.options import ENDINGS, add_language, argument_bytes, port, positive_seconds, translator
+from cli.tls import BadOption, ClientTls, add_client_options, client_tls
 from core import platforms
 from core.addresses import describe_peer
 from core.client import TcpClient
@@ -79,6 +80,7 @@ def register(sub: Any) -> None:
             help="how messages are written: text as typed, text with escapes (\\r \\n \\xNN ...), or hex",
         )
         p.add_argument("--timeout", type=positive_seconds, default=DEFAULT_CONNECT_TIMEOUT, help="connect timeout, s")
+        add_client_options(p)
         add_language(p)
         if name == "send":
             p.add_argument(
@@ -103,13 +105,24 @@ def run_send(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(tr("cli.error", error=tr.input_error(exc)), file=sys.stderr)
         return 2
-    target = Target(args.host, args.port, ENDINGS[args.ending], args.timeout, mode)
-    return send(target, messages, tr, args.reply_timeout)
+    target = _target(args, tr)
+    return 2 if target is None else send(target, messages, tr, args.reply_timeout)
 
 
 def run_connect(args: argparse.Namespace) -> int:
-    target = Target(args.host, args.port, ENDINGS[args.ending], args.timeout, InputMode(args.input))
-    return connect(target, translator(args), reply_wait=args.reply_wait)
+    tr = translator(args)
+    target = _target(args, tr)
+    return 2 if target is None else connect(target, tr, reply_wait=args.reply_wait)
+
+
+def _target(args: argparse.Namespace, tr: Translator) -> Target | None:
+    """The target the options name; None after saying on stderr why a TLS option cannot be used."""
+    try:
+        tls = client_tls(args, tr)
+    except BadOption as exc:
+        print(exc.line, file=sys.stderr)
+        return None
+    return Target(args.host, args.port, ENDINGS[args.ending], args.timeout, InputMode(args.input), tls)
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,7 @@ class Target:
     ending: LineEnding
     timeout: float
     mode: InputMode = InputMode.TEXT  # how typed lines are written
+    tls: ClientTls | None = None  # plain TCP without it
 
 
 @dataclass
@@ -219,7 +233,7 @@ def _silence_stdout() -> None:
 def _open_client(target: Target, on_event: Callable[[Event], None], session: _Session, tr: Translator) -> TcpClient:
     """Connect; raise _Failed (after saying why on stderr) if that does not work."""
     client = TcpClient(on_event)
-    client.connect(target.host, target.port, target.timeout)
+    client.connect(target.host, target.port, target.timeout, None if target.tls is None else target.tls.context)
     session.wait(lambda: session.connected or session.ended is not None or session.interrupted, target.timeout + 1)
     if session.connected:
         return client  # a Ctrl+C that came meanwhile waits in the input queue: a polite end
@@ -242,9 +256,12 @@ class _Failed(Exception):
 class _SendPrinter:
     """Writes replies' bytes to stdout as they arrive; unsolicited entries go to stderr, cut."""
 
-    def __init__(self, session: _Session, out: BinaryIO, output: _Output, tr: Translator, messages: int) -> None:
+    def __init__(
+        self, session: _Session, out: BinaryIO, output: _Output, tr: Translator, messages: int, target: Target
+    ) -> None:
         self._session, self._out, self._output, self._tr = session, out, output, tr
         self._messages = messages  # replies to these go to stdout; anything else is not an answer to them
+        self._target = target
         self._unsolicited: dict[int, bytearray] = {}
 
     def __call__(self, event: Event) -> None:
@@ -252,6 +269,8 @@ class _SendPrinter:
             self._data(event)  # written before the main thread can see the reply complete and move on
         elif isinstance(event, DisconnectAnswered):
             self._output.notice(_word_answered(self._tr, event), sys.stderr)
+        elif isinstance(event, Connected) and event.tls is not None and self._target.tls is not None:
+            self._output.notice(self._target.tls.connected(event.tls, self._tr), sys.stderr)  # stdout: replies only
         self._session.update(event)
 
     def _data(self, piece: DataReceived) -> None:
@@ -281,7 +300,8 @@ def send(target: Target, messages: Sequence[bytes], tr: Translator, reply_timeou
     session = _Session()
     output = _Output(sys.stdout)
     try:
-        client = _open_client(target, _SendPrinter(session, sys.stdout.buffer, output, tr, len(messages)), session, tr)
+        printer = _SendPrinter(session, sys.stdout.buffer, output, tr, len(messages), target)
+        client = _open_client(target, printer, session, tr)
     except _Failed:
         return 1
     try:
@@ -327,8 +347,8 @@ def _wait_for_reply(session: _Session, number: int, timeout: float) -> str:
 class _ConnectPrinter:
     """Writes what arrives as text as it arrives: each entry on a line, with its round trip or its kind."""
 
-    def __init__(self, session: _Session, output: _Output, tr: Translator) -> None:
-        self._session, self._output, self._tr = session, output, tr
+    def __init__(self, session: _Session, output: _Output, tr: Translator, target: Target) -> None:
+        self._session, self._output, self._tr, self._target = session, output, tr, target
         self._text: dict[int, VisibleText] = {}
         self._held_cr: dict[int, bool] = {}
 
@@ -339,7 +359,9 @@ class _ConnectPrinter:
             self._session.update(event)
         tr = self._tr
         match event:
-            case Connected(host=host, port=port, peer=peer):  # said from here, so it comes before any greeting
+            case Connected(host=host, port=port, peer=peer, tls=tls):  # said from here, before any greeting
+                if tls is not None and self._target.tls is not None:
+                    self._output.notice(self._target.tls.connected(tls, tr))
                 self._output.notice(tr("cli.connect.ready", address=describe_peer(host, peer, port)))
             case DataReceived():
                 self._data(event)
@@ -399,7 +421,7 @@ def connect(
     output = _Output(sys.stdout)
     try:
         try:
-            client = _open_client(target, _ConnectPrinter(session, output, tr), session, tr)
+            client = _open_client(target, _ConnectPrinter(session, output, tr, target), session, tr)
         except _Failed:
             return 1
         try:

@@ -11,10 +11,11 @@ from typing import Any
 
 from cli.log_writer import LogWriter
 from cli.options import add_language, port, positive_count, positive_seconds, translator
+from cli.tls import add_server_options, server_identity
 from core import platforms
 from core.addresses import join_addresses, join_host_port
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPLY_BUDGET
-from core.errors import NetworkError
+from core.errors import MayusError, NetworkError, error_info
 from core.events import (
     AcceptPaused,
     ClientConnected,
@@ -28,6 +29,7 @@ from core.events import (
 )
 from core.server import ServerConfig, UppercaseServer
 from core.text import visible
+from core.tls import TlsIdentity, server_context
 from words import Translator
 from words.formats import clock_ms
 
@@ -58,11 +60,22 @@ def register(sub: Any) -> None:
         help="unsent replies held for all clients together, in MiB (default: %(default)s)",
     )
     p.add_argument("--quiet", action="store_true", help="log only start, stop and errors")
+    add_server_options(p)
     add_language(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    tr = translator(args)
+    try:
+        identity = server_identity(args)
+        tls = None if identity is None else server_context(identity)
+    except argparse.ArgumentTypeError as exc:
+        print(f"mayus serve: error: {exc}", file=sys.stderr)
+        return 2
+    except MayusError as exc:  # a certificate or key that cannot be read, used or saved
+        print(tr("cli.error", error=tr.error(error_info(exc, args.host, args.port))), file=sys.stderr)
+        return 1
     config = ServerConfig(
         host=args.host,
         port=args.port,
@@ -71,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
         message_events=not args.quiet,
         client_stats=False,
         reply_budget=args.reply_budget * MIB,
+        tls=tls,
     )
-    return serve(config, translator(args), quiet=args.quiet)
+    return serve(config, tr, quiet=args.quiet, identity=identity)
 
 
 def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None:
@@ -89,8 +103,9 @@ def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None
             return tr("server.accept_paused", count=tr.count(failures))
         case ClientConnected(client_id=cid, host=host, port=port) if not quiet:
             return tr("cli.serve.client_connected", client=cid, address=join_host_port(host, port))
-        case ClientDisconnected(client_id=cid, reason=reason) if not quiet:
-            return tr("cli.serve.client_disconnected", client=cid, reason=tr.reason(reason))
+        case ClientDisconnected(client_id=cid, reason=reason, error=error) if not quiet or error is not None:
+            said = tr.reason(reason) if error is None else tr.error(error)  # TLS: what failed, in plain words
+            return tr("cli.serve.client_disconnected", client=cid, reason=said)
         case MessageReceived(client_id=cid, data=data, size=size) if not quiet:
             return f"client #{cid} -> {_message(data, size, tr)}"
         case ReplySent(client_id=cid, data=data, size=size) if not quiet:
@@ -106,8 +121,13 @@ def _message(data: bytes, size: int, tr: Translator) -> str:
     return f"{text[:LOG_MESSAGE_CHARS]}{tr('cli.serve.cut', size=tr.count(size))}"
 
 
-def serve(config: ServerConfig, tr: Translator, quiet: bool, out_fd: int = STDOUT_FD) -> int:
+def serve(
+    config: ServerConfig, tr: Translator, quiet: bool, out_fd: int = STDOUT_FD, identity: TlsIdentity | None = None
+) -> int:
     """Run the server until Ctrl+C or SIGTERM; log its events to `out_fd`. Returns the exit code.
+
+    With `identity` (a TLS server: `config.tls` presents it), the log says which certificate it is,
+    with its fingerprint, once the server listens.
 
     The log goes through a LogWriter: a slow or absent reader of the output costs log
     lines (counted), never the server's time, and a closed output turns the log off.
@@ -121,6 +141,8 @@ def serve(config: ServerConfig, tr: Translator, quiet: bool, out_fd: int = STDOU
         line = format_server_event(event, tr, quiet)
         if line is not None:
             log.write(f"{clock_ms(event.when.wall)} {line}")
+        if isinstance(event, ServerStarted) and identity is not None:
+            log.write(f"{clock_ms(event.when.wall)} {tr.tls_identity(identity)}")
 
     stop = threading.Event()
 

@@ -18,6 +18,7 @@ EN: dict[str, str] = {
     "cli.disconnected": "disconnected ({reason})",
     "cli.send.no_reply": "error: no reply to message {number} within {seconds} s",
     "cli.send.closed": "error: the connection ended before every message got a reply ({reason})",
+    "cli.tls.pin_not_saved": "the fingerprint could not be saved in {file} ({reason}): it will be shown again",
 }
 
 ES: dict[str, str] = {
@@ -36,4 +37,5 @@ ES: dict[str, str] = {
     "cli.disconnected": "desconectado ({reason})",
     "cli.send.no_reply": "error: ninguna respuesta al mensaje {number} en {seconds} s",
     "cli.send.closed": "error: la conexión terminó antes de que todos los mensajes tuvieran respuesta ({reason})",
+    "cli.tls.pin_not_saved": "no se pudo guardar la huella en {file} ({reason}): se volverá a mostrar",
 }

@@ -6,6 +6,7 @@ Every server prints `... listening on HOST:PORT ...` as its first line (Mayus's
 
 from __future__ import annotations
 
+import os
 import queue
 import re
 import signal
@@ -52,12 +53,22 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
     """Its first line of output, or "" if none came within `timeout` (the caller then kills it).
 
     Read on a thread, not with select(): Windows cannot select() on a pipe. A thread left waiting ends when
-    the process is killed and its pipe closes.
+    the process is killed and its pipe closes. Read a byte at a time from the pipe itself: a buffered
+    readline() would read ahead and keep the next lines where `communicate()` (which reads the pipe) never
+    looks, and they would be missing from `output`.
     """
     stdout = process.stdout
     assert stdout is not None
+    fd = stdout.fileno()
     lines: queue.SimpleQueue[str] = queue.SimpleQueue()
-    threading.Thread(target=lambda: lines.put(stdout.readline()), name="first-line", daemon=True).start()
+
+    def read_line() -> None:
+        line = bytearray()
+        while not line.endswith(b"\n") and (byte := os.read(fd, 1)):
+            line += byte
+        lines.put(line.decode("utf-8", "replace"))
+
+    threading.Thread(target=read_line, name="first-line", daemon=True).start()
     try:
         return lines.get(timeout=timeout)
     except queue.Empty:
