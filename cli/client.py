@@ -320,6 +320,9 @@ def send(target: Target, messages: Sequence[bytes], tr: Translator, reply_timeou
                 return 1
         client.disconnect(target.ending)
         session.wait(lambda: session.ended is not None, DISCONNECT_GRACE_SECONDS + 1.0)
+        ended = session.ended
+        if ended is not None and ended.reason is not DisconnectReason.REQUESTED:  # every reply came; say how it ended
+            output.notice(tr("cli.disconnected", reason=_reason(tr, ended)), sys.stderr)
         return 0 if not output.broken else 1
     finally:
         client.close()
@@ -466,7 +469,8 @@ def _converse(
             break  # the session ended meanwhile: the printer said so
         sent += 1
         if not session.answered_or_ended(sent, reply_wait):
-            output.notice(tr("cli.connect.still_waiting", seconds=tr.decimal(reply_wait, 1)))
+            waiting = sent - session.answered_through
+            output.notice(tr("cli.connect.still_waiting", count=waiting, seconds=tr.decimal(reply_wait, 1)))
     return _exit_code(session)
 
 

@@ -14,7 +14,7 @@ EN: dict[str, str] = {
     "{bytes_out} bytes out, {refused} connections refused",
     "cli.connect.ready": "connected to {address}. Type a message and press Enter; Ctrl+D disconnects.",
     "cli.connect.late": "reply to #{number}",
-    "cli.connect.still_waiting": "(no reply yet after {seconds} s; it will show here when it comes)",
+    "cli.connect.still_waiting": "({count} waiting for a reply after {seconds} s; a reply shows here when it comes)",
     "cli.disconnected": "disconnected ({reason})",
     "cli.send.no_reply": "error: no reply to message {number} within {seconds} s",
     "cli.send.closed": "error: the connection ended before every message got a reply ({reason})",
@@ -33,7 +33,8 @@ ES: dict[str, str] = {
     "recibidos, {bytes_out} bytes enviados, {refused} conexiones rechazadas",
     "cli.connect.ready": "conectado a {address}. Escribe un mensaje y pulsa Intro; Ctrl+D desconecta.",
     "cli.connect.late": "respuesta a #{number}",
-    "cli.connect.still_waiting": "(aún sin respuesta tras {seconds} s; aparecerá aquí cuando llegue)",
+    "cli.connect.still_waiting": "({count} esperando respuesta tras {seconds} s; "
+    "cada respuesta aparecerá aquí al llegar)",
     "cli.disconnected": "desconectado ({reason})",
     "cli.send.no_reply": "error: ninguna respuesta al mensaje {number} en {seconds} s",
     "cli.send.closed": "error: la conexión terminó antes de que todos los mensajes tuvieran respuesta ({reason})",

@@ -211,7 +211,7 @@ def test_unsolicited_data_is_marked_and_a_late_reply_names_its_message(
     face = interactive("connect", "--reply-wait", "0.2", "--port", port_of(slow))
     face.expect("connected to")
     face.type(b"uno")
-    face.expect("no reply yet after 0.2 s")
+    face.expect("(1 waiting for a reply after 0.2 s")
     face.type(b"dos")
     assert "reply to #1" in face.expect("UNO")
     face.end_input()
@@ -305,3 +305,12 @@ def test_connect_takes_hex_lines_and_says_what_is_wrong_with_a_bad_one(
     face.end_input()
     assert face.wait() == 0
     assert server.events.of_type(MessageReceived)[0].data == b"hola\n"
+
+
+def test_send_says_when_the_server_did_not_close_after_the_word(make_peer: Callable[..., StandInServer]) -> None:
+    echo = make_peer(SlowServer, 0.01)  # echoes everything in upper case, the word too, and never closes
+    done = run_watched(mayus("send", "--port", port_of(echo), "--lang", "en", "hola"))
+    assert done.code == 0, done.stderr  # every message got its reply
+    assert done.stdout_head == b"HOLA\n"
+    assert "answered DESCONEXION instead of closing" in done.stderr
+    assert "disconnected (the server did not close after DESCONEXION)" in done.stderr, done.stderr
