@@ -106,11 +106,16 @@ def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None
         case ClientDisconnected(client_id=cid, reason=reason, error=error) if not quiet or error is not None:
             said = tr.reason(reason) if error is None else tr.error(error)  # TLS: what failed, in plain words
             return tr("cli.serve.client_disconnected", client=cid, reason=said)
-        case MessageReceived(client_id=cid, data=data, size=size) if not quiet:
-            return f"client #{cid} -> {_message(data, size, tr)}"
-        case ReplySent(client_id=cid, data=data, size=size) if not quiet:
-            return f"client #{cid} <- {_message(data, size, tr)}"
+        case MessageReceived(client_id=cid, data=data, size=size, continued=continued) if not quiet:
+            return f"client #{cid} -> {_message(data, size, tr)}{_continued(continued, tr)}"
+        case ReplySent(client_id=cid, data=data, size=size, continued=continued) if not quiet:
+            return f"client #{cid} <- {_message(data, size, tr)}{_continued(continued, tr)}"
     return None
+
+
+def _continued(continued: bool, tr: Translator) -> str:
+    """A long line is logged a piece per read: the later pieces say they are not new messages."""
+    return f"  ({tr('session.continued')})" if continued else ""
 
 
 def _message(data: bytes, size: int, tr: Translator) -> str:

@@ -9,6 +9,7 @@ EN: dict[str, str] = {
     "(line ending: none). The Disconnect button always works.",
     "session.unsolicited": "unsolicited",
     "session.more_bytes": "… {count} more bytes",
+    "session.continued": "continued: more of the line above",
     "session.waiting": "{count} waiting for a reply · {seconds} s",
     "session.summarised": "{count} more entries ({size} bytes) not listed one by one (over {limit} a second); "
     "the counters stay exact.",
@@ -26,6 +27,7 @@ ES: dict[str, str] = {
     "(fin de línea: ninguno). El botón Desconectar siempre funciona.",
     "session.unsolicited": "sin pedir",
     "session.more_bytes": "… {count} bytes más",
+    "session.continued": "continuación: más de la línea de arriba",
     "session.waiting": "{count} esperando respuesta · {seconds} s",
     "session.summarised": "{count} entradas más ({size} bytes) sin listar una a una (más de {limit} por segundo); "
     "los contadores siguen siendo exactos.",

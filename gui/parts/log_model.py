@@ -156,7 +156,7 @@ class LogEntry:
         return f"{empty}{ENDING_MARKS.get(self.ending, '')}  {tr.count(self.size)} B"
 
     def tail(self, tr: Translator) -> str:
-        """What follows a complete data entry's mark: bytes not shown, unsolicited, round-trip time."""
+        """What follows a complete data entry's mark: bytes not shown, unsolicited, continued, round-trip time."""
         if not self.is_data or not self.complete:
             return ""
         parts = []
@@ -165,6 +165,8 @@ class LogEntry:
             parts.append(tr("session.more_bytes", count=tr.count(hidden)))
         if self.unsolicited:
             parts.append(f"({tr('session.unsolicited')})")
+        if self.continued:  # a long line comes in pieces, one read each: this one is not a new message
+            parts.append(f"({tr('session.continued')})")
         if self.rtt is not None:
             parts.append(f"({tr.duration(self.rtt)})")
         return "  " + "  ".join(parts) if parts else ""

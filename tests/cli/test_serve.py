@@ -71,6 +71,26 @@ def test_a_long_message_is_logged_cut_with_its_size(serve_process: Callable[...,
     assert f"client #1 <- {'A' * LOG_MESSAGE_CHARS}… (5,001 bytes)" in out.splitlines()[2]
 
 
+def test_a_line_longer_than_one_read_is_logged_as_one_message_and_its_continuations(
+    serve_process: Callable[..., ServeProcess],
+) -> None:
+    server = serve_process()
+    sock = connect_raw(server.address)
+    sock.sendall(b"hola\n")  # a client that speaks in lines: what has no LF yet is the start of a line
+    assert recv_exactly(sock, 5) == b"HOLA\n"
+    size = 1 << 20  # several reads of the server's buffer
+    sock.sendall(b"a" * size + b"\n")
+    assert recv_exactly(sock, size + 1) == b"A" * size + b"\n"
+    _code, out = server.interrupt()
+    received = [line for line in out.splitlines() if "client #1 -> a" in line]
+    replies = [line for line in out.splitlines() if "client #1 <- A" in line]
+    assert len(received) >= 2 and len(replies) >= 2
+    for pieces in (received, replies):
+        assert "(continued" not in pieces[0]
+        assert all("(continued: more of the line above)" in line for line in pieces[1:]), pieces
+    assert "2 messages in, 2 replies" in out
+
+
 def test_serve_goes_on_when_nobody_reads_its_log(serve_process: Callable[..., ServeProcess]) -> None:
     server = serve_process()  # its stdout is a pipe the test reads only after the stop
     sock = connect_raw(server.address)

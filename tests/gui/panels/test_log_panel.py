@@ -222,3 +222,24 @@ def test_the_pause_notice_fits_at_the_minimum_window_width(app: App, language: s
     notice = app.log.notice
     assert notice.cget("text")
     assert notice.winfo_reqwidth() <= app.log.winfo_width() - 2 * PADDING
+
+
+def test_the_later_pieces_of_a_long_line_say_they_continue_it(app: App) -> None:
+    for continued, data in ((False, b"a" * 10), (True, b"a" * 5 + b"\n")):
+        app.log.add_data(
+            None,
+            Side.SERVER,
+            Direction.IN,
+            data,
+            len(data),
+            when=Stamp.now(),
+            first=True,
+            complete=True,
+            ending=b"\n" if data.endswith(b"\n") else b"",
+            continued=continued,
+            client_id=1,
+        )
+    app.log.flush()
+    first, second = app.log.shown_text().splitlines()
+    assert "continued" not in first
+    assert second.endswith("aaaaa LF  6 B  (continued: more of the line above)")
