@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 import customtkinter as ctk
 
+import places
 from core import platforms
 from core.addresses import describe_peer, join_addresses, join_host_port
 from core.client import ClientState
 from core.defaults import MAX_MESSAGE_EVENTS_PER_SECOND, LineEnding
-from core.errors import ErrorInfo
+from core.errors import CertificateFileError, ErrorInfo, ErrorKind, error_info
 from core.events import (
     AcceptPaused,
     ClientConnected,
@@ -42,10 +43,14 @@ from core.events import (
     ServerStarted,
     ServerStats,
     ServerStopped,
+    Stamp,
+    TlsInfo,
 )
 from core.input_modes import InputError, best_mode, render
 from core.interfaces import local_addresses
+from core.pins import PinStore
 from core.text import ending_name
+from core.tls import ClientContext, ClientMode, TlsIdentity, client_context, ensure_certificate, server_context
 from core.version import app_version
 from gui import icon, theme
 from gui.ctk_private import destroy_ctk_window
@@ -78,12 +83,20 @@ CLOCK_MS = 500  # how often the rate, the waiting time and the log's pause notic
 SERVER, CLIENT, APP = Side.SERVER, Side.CLIENT, Side.APP
 IN, OUT, INFO, ERROR = Direction.IN, Direction.OUT, Direction.INFO, Direction.ERROR
 SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
-USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})  # no reconnect after these
+USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})
+# No reconnect after these: the user ended it, or TLS failed (a certificate or a mismatch does not mend by itself).
+NO_RECONNECT = USER_ENDED | {DisconnectReason.TLS_FAILED}
 
 
 class App(ctk.CTk):  # type: ignore[misc]
     """The Mayus window. `App(settings_path=tmp)` in tests, with `network=` a fake where sockets add nothing;
-    `start_pump=False` to drain the events by hand."""
+    `start_pump=False` to drain the events by hand.
+
+    The certificate made for the server (`certificate_folder`) and the fingerprints the client trusts
+    (`pins_path`) live in the user's config folder (places.py), shared with the terminal faces. Given a
+    `settings_path`, the window keeps them beside it unless told otherwise: a test's window never touches the
+    user's own.
+    """
 
     def __init__(
         self,
@@ -93,7 +106,14 @@ class App(ctk.CTk):  # type: ignore[misc]
         language: str | None = None,
         theme_name: str | None = None,
         start_pump: bool = True,
+        certificate_folder: Path | None = None,
+        pins_path: Path | None = None,
     ) -> None:
+        beside = settings_path.parent if settings_path is not None else None
+        self.certificate_folder = certificate_folder or (
+            beside / places.CERTIFICATE_FOLDER if beside is not None else places.certificate_folder()
+        )
+        self.pins = PinStore(pins_path or (beside / places.PINS_FILE if beside is not None else places.pins_file()))
         self.settings_path = settings_path or default_settings_path()
         loaded = load_settings(self.settings_path)
         self.settings = settings = loaded.settings
@@ -115,6 +135,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._save_failed = False
         self.saved = settings.saved
         self._target: tuple[str, int] | None = None  # where the client last connected (or tried to)
+        self._server_identity: TlsIdentity | None = None  # the certificate of the server started last, if TLS
+        self._pin_first_seen = False  # the last connect trusts a certificate it has not seen before
         self._backoff = Backoff()
         self._reconnect_after: str | None = None
         self.saved_window: SavedWindow | None = None
@@ -170,8 +192,10 @@ class App(ctk.CTk):  # type: ignore[misc]
             host=s.server_host,
             port=s.server_port,
             theme_name=str(s.theme),
+            tls=s.server_tls,
             on_start=self.start_server,
             on_stop=self.stop_server,
+            on_tls_changed=self.save_settings,
         )
         self.clients = ClientsTable(
             conversation,
@@ -195,6 +219,10 @@ class App(ctk.CTk):  # type: ignore[misc]
             on_disconnect=self.disconnect,
             on_send=self.send,
             on_saved=self.open_saved,
+            tls=s.client_tls,
+            tls_mode=s.tls_mode,
+            on_tls_changed=self.save_settings,
+            on_forget=self.forget_certificate,
         )
         self.log = LogPanel(
             conversation, tr, fonts, context=self._save_context, on_save_as_message=self.save_entry_as_message
@@ -259,11 +287,22 @@ class App(ctk.CTk):  # type: ignore[misc]
     # -- intents from the panels ---------------------------------------------------
 
     def start_server(self, host: str, port: int) -> None:
+        """Start the server; with TLS on, on the certificate made for you (made first, or renewed, if need be)."""
         self.server_panel.show_starting(port)
         self.server_panel.reset_counters()
         self.rate.reset()
         self._summarised_seen = 0
-        self.network.start_server(host, port)
+        self._server_identity = None
+        tls = None
+        if self.server_panel.tls_on:
+            try:  # tens of milliseconds when a certificate is made: once a year
+                identity = ensure_certificate(self.certificate_folder)
+                tls = server_context(identity)
+            except CertificateFileError as exc:  # a failed start, said as the network says one
+                self.pump.put(ServerStopped(error_info(exc, host, port), Stamp.now()))
+                return
+            self._server_identity = identity
+        self.network.start_server(host, port, tls)
 
     def stop_server(self) -> None:
         self.server_panel.show_stopping()
@@ -314,13 +353,43 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.network.disconnect_all_clients()
 
     def connect(self, host: str, port: int) -> None:
-        """Connect to host:port; nothing of an earlier session (its last reply, its waits) stays on show."""
+        """Connect to host:port (over TLS if asked); nothing of an earlier session (its last reply, its waits) stays
+        on show."""
         self._cancel_reconnect()
         self._target = (host, port)
         self._last_reply = None
         self.client_panel.clear_reply()
         self.client_panel.show_connecting(join_host_port(host, port))
-        self.network.connect(host, port)
+        self.network.connect(host, port, self._client_tls(host, port))
+
+    def _client_tls(self, host: str, port: int) -> ClientContext | None:
+        """The TLS context of a connect to host:port as the panel asks for it; None for plain TCP.
+
+        "Trust this certificate" takes the fingerprint trusted for host:port; with none yet, the certificate
+        presented is trusted and remembered, and said to be seen for the first time.
+        """
+        panel = self.client_panel
+        self._pin_first_seen = False
+        if not panel.tls_on:
+            return None
+        pinned = self.pins.get(host, port) if panel.tls_mode is ClientMode.PIN else None
+        self._pin_first_seen = panel.tls_mode is ClientMode.PIN and pinned is None
+        return client_context(panel.tls_mode, pinned)
+
+    def forget_certificate(self) -> None:
+        """Forget the certificate trusted for the last target, so the next connect shows the new one as first seen."""
+        if self._target is None:
+            return
+        host, port = self._target
+        try:
+            self.pins.forget(host, port)
+        except OSError as exc:
+            detail = exc.strerror or str(exc)
+            self.client_panel.status.show(lambda: self.tr("client.tls_forget_failed", detail=detail), theme.ERROR)
+            return
+        address = join_host_port(host, port)
+        self.client_panel.show_forgotten(address)
+        self.log.add_notice(CLIENT, INFO, self.tr("client.tls_forgotten", address=address))
 
     def disconnect(self) -> None:
         self._cancel_reconnect()
@@ -427,7 +496,7 @@ class App(ctk.CTk):  # type: ignore[misc]
     def _maybe_reconnect(self, reason: DisconnectReason) -> None:
         """After a drop (not a disconnect the user asked for), try again if asked to, waiting longer each time."""
         seconds = self.client_panel.reconnect_seconds
-        if seconds is None or self._target is None or reason in USER_ENDED:
+        if seconds is None or self._target is None or reason in NO_RECONNECT:
             self._backoff.reset()
             return
         wait = self._backoff.next_wait(seconds)
@@ -577,17 +646,23 @@ class App(ctk.CTk):  # type: ignore[misc]
                 self.clients.add_client(event)
                 text = tr("log.client_connected", address=join_host_port(host, port))
                 log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
-            case ClientDisconnected(client_id=cid, reason=reason, when=when):
+            case ClientDisconnected(client_id=cid, reason=reason, when=when, error=error):
                 self.clients.remove_client(cid)
+                if error is not None:  # a TLS client that could not agree with the server, in plain words
+                    log.add_notice(SERVER, ERROR, tr.error(error), client_id=cid, when=when)
                 text = tr("log.client_disconnected", reason=tr.reason(reason))
                 log.add_notice(SERVER, INFO, text, client_id=cid, when=when)
             case ServerStarted(port=port, addresses=addresses, max_connections=clients, open_files=limit, when=when):
                 every_interface = any(ip_address(a).is_unspecified for a in addresses)
                 others = [a.with_port(port) for a in local_addresses()] if every_interface else []
                 listening = join_addresses(addresses, port)
-                self.server_panel.show_listening(listening, others)
+                identity = self._server_identity
+                fingerprint = identity.fingerprint if identity is not None else None
+                self.server_panel.show_listening(listening, others, fingerprint)
                 text = f"{tr('log.listening', address=listening)}; {tr.capacity(clients, limit)}"
                 log.add_notice(SERVER, INFO, text, when=when)
+                if identity is not None:
+                    log.add_notice(SERVER, INFO, tr.tls_identity(identity), when=when)
                 if self._load_wants_server:
                     self._load_wants_server = False
                     self.load_view.set_target(loopback_for(addresses[0]), port)
@@ -626,20 +701,26 @@ class App(ctk.CTk):  # type: ignore[misc]
     def _client_life(self, event: Connected | Disconnected | DisconnectAnswered) -> None:
         tr, log, panel = self.tr, self.log, self.client_panel
         match event:
-            case Connected(host=host, port=port, peer=peer, local_port=local_port, when=when):
+            case Connected(host=host, port=port, peer=peer, local_port=local_port, when=when, tls=tls):
                 self._session += 1
                 self._last_reply = None
                 self._backoff.reset()
                 panel.clear_reply()
                 address = describe_peer(host, peer, port)
-                panel.show_connected(address, local_port)
+                first_seen = tls is not None and self._pin_first_seen and tls.mode == ClientMode.PIN.value
+                panel.show_connected(address, local_port, tls, first_seen)
                 panel.add_recent(host, port)
                 log.add_notice(CLIENT, INFO, tr("log.connected", address=address, local_port=local_port), when=when)
+                if tls is not None:
+                    self._secured(host, port, tls, first_seen, when)
                 self.save_settings()
             case Disconnected(reason=reason, error=error, when=when):
+                began = panel.state in (ConnectionState.CONNECTED, ConnectionState.DISCONNECTING)
                 panel.show_closed(reason, error)
                 panel.show_waiting(0, None)
-                self._log_closed(reason, error, event.when)
+                self._log_closed(reason, error, event.when, began)
+                if error is not None and error.kind is ErrorKind.FINGERPRINT_CHANGED:
+                    panel.offer_forget()
                 self._maybe_reconnect(reason)
             case DisconnectAnswered(ending=ending, polite=polite, when=when):
                 if ending and not polite:
@@ -649,11 +730,24 @@ class App(ctk.CTk):  # type: ignore[misc]
                 panel.show_word_answered(text)
                 log.add_notice(CLIENT, ERROR, text, when=when)
 
-    def _log_closed(self, reason: DisconnectReason, error: ErrorInfo | None, when: Any) -> None:
+    def _secured(self, host: str, port: int, tls: TlsInfo, first_seen: bool, when: Stamp) -> None:
+        """Say how the connection is secured; a certificate seen for the first time is trusted from now on."""
+        tr = self.tr
+        if first_seen:
+            try:
+                self.pins.remember(host, port, tls.fingerprint)
+            except (OSError, ValueError) as exc:
+                detail = getattr(exc, "strerror", None) or str(exc)
+                self.log.add_notice(CLIENT, ERROR, tr("client.tls_pin_not_saved", detail=detail), when=when)
+        # Not verified: marked as an error line, so it stands out as the panel's mark does.
+        self.log.add_notice(CLIENT, ERROR if tls.insecure else INFO, tr.tls_session(host, tls, first_seen), when=when)
+
+    def _log_closed(self, reason: DisconnectReason, error: ErrorInfo | None, when: Any, began: bool = True) -> None:
+        """The error in plain words, then "session closed" if a session had begun (a failed TLS handshake is none)."""
         tr = self.tr
         if error is not None:
             self.log.add_notice(CLIENT, ERROR, tr.error(error), when=when)
-        if reason is not DisconnectReason.CONNECT_FAILED:
+        if reason is not DisconnectReason.CONNECT_FAILED and (began or reason is not DisconnectReason.TLS_FAILED):
             self.log.add_notice(CLIENT, INFO, tr("log.session_closed", reason=tr.reason(reason)), when=when)
 
     def _show_stats(self, stats: ServerStats) -> None:
@@ -686,6 +780,9 @@ class App(ctk.CTk):  # type: ignore[misc]
         s.client_port = parse_port(self.client_panel.port_text, 1) or s.client_port
         s.line_ending = self.client_panel.ending.name
         s.input_mode = self.client_panel.mode.value
+        s.server_tls = self.server_panel.tls_on
+        s.client_tls = self.client_panel.tls_on
+        s.client_tls_mode = self.client_panel.tls_mode.value
         s.history = list(self.client_panel.history.items)
         s.recent_targets = list(self.client_panel.recent)
         s.saved_messages = self.saved.as_settings()
@@ -744,8 +841,18 @@ def create_app(
     language: str | None = None,
     theme_name: str | None = None,
     start_pump: bool = True,
+    certificate_folder: Path | None = None,
+    pins_path: Path | None = None,
 ) -> App:
-    return App(settings_path, network=network, language=language, theme_name=theme_name, start_pump=start_pump)
+    return App(
+        settings_path,
+        network=network,
+        language=language,
+        theme_name=theme_name,
+        start_pump=start_pump,
+        certificate_folder=certificate_folder,
+        pins_path=pins_path,
+    )
 
 
 def run(settings_path: Path | None = None) -> int:

@@ -9,6 +9,7 @@ bounded, so that no thread is left and the port is free at once.
 
 from __future__ import annotations
 
+import ssl
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from core.defaults import DEFAULT_CONNECT_TIMEOUT, STOP_TIMEOUT_SECONDS, LineEnd
 from core.errors import LocalProtocolError
 from core.events import Event
 from core.server import ServerConfig, UppercaseServer
+from core.tls import ClientContext
 
 EventSink = Callable[[Event], None]
 
@@ -32,7 +34,7 @@ class NetworkPort(Protocol):
     @property
     def server_address(self) -> tuple[str, int] | None: ...
 
-    def start_server(self, host: str, port: int) -> None: ...
+    def start_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None: ...
 
     def stop_server(self) -> None: ...
 
@@ -45,7 +47,7 @@ class NetworkPort(Protocol):
     @property
     def client_state(self) -> ClientState: ...
 
-    def connect(self, host: str, port: int) -> None: ...
+    def connect(self, host: str, port: int, tls: ClientContext | None = None) -> None: ...
 
     def send(self, data: bytes, ending: LineEnding) -> bool: ...
 
@@ -75,13 +77,14 @@ class Network:
     def server_address(self) -> tuple[str, int] | None:
         return self._server.address if self._server is not None else None
 
-    def start_server(self, host: str, port: int) -> None:
-        """ServerStarted, or ServerStopped(error), follows. Raises LocalProtocolError if one is running."""
+    def start_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None:
+        """ServerStarted, or ServerStopped(error), follows; with `tls` (a server context from core/tls.py) every
+        client must speak TLS. Raises LocalProtocolError if one is running."""
         if self._server is not None and self._server.running:
             raise LocalProtocolError("server already running; stop it first")
         if self._server is not None:
             self._stopping.append(self._server)  # a failed start: its thread ends by itself
-        self._server = UppercaseServer(ServerConfig(host=host, port=port), self._emit)
+        self._server = UppercaseServer(ServerConfig(host=host, port=port, tls=tls), self._emit)
         self._server.start()
 
     def stop_server(self) -> None:
@@ -111,10 +114,11 @@ class Network:
     def client_state(self) -> ClientState:
         return self._client.state if self._client is not None else ClientState.IDLE
 
-    def connect(self, host: str, port: int) -> None:
-        """Connected, or Disconnected(CONNECT_FAILED), follows. Ignored unless the client is idle."""
+    def connect(self, host: str, port: int, tls: ClientContext | None = None) -> None:
+        """Connected, or Disconnected(CONNECT_FAILED or TLS_FAILED), follows; over TLS with `tls` (a client
+        context from core/tls.py). Ignored unless the client is idle."""
         if self._client is not None and self._client.state is ClientState.IDLE:
-            self._client.connect(host, port, self.connect_timeout)
+            self._client.connect(host, port, self.connect_timeout, tls)
 
     def send(self, data: bytes, ending: LineEnding) -> bool:
         """Send `data` plus `ending` exactly; False if there is no connection to send on."""

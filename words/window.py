@@ -19,6 +19,11 @@ EN: dict[str, str] = {
     "many milliseconds, so many times (empty: until stopped). Reconnect tries again when the connection drops: "
     "after the seconds you give, then twice as long each time, up to 30 s.",
     "help.key.help": "this help",
+    "help.tls": "TLS: the switch in the server's panel makes every client connect with TLS (the first time, a "
+    "certificate is made for this computer; its fingerprint shows in the panel and the log). The client's switch "
+    "connects with TLS, trusting the server's certificate in one of three ways: Verify (an authority vouches for "
+    "it and it names the host), Trust this certificate (the fingerprint seen on the first connect, compared by you "
+    "and remembered; Forget this certificate drops it) or Don't verify (encrypted, but marked insecure).",
     "help.legend": "The conversation",
     "help.legend_text": "Each line: the time (to the millisecond), the side (SERVER or CLIENT), an arrow, the "
     "client's number on the server side, then what crossed the wire.\n"
@@ -77,6 +82,15 @@ EN: dict[str, str] = {
     "server.status.listening": "Listening on {address}",
     "server.status.stopping": "Stopping…",
     "server.port_invalid": "The port must be a whole number from 0 to 65535 (0 picks a free port).",
+    "tls.switch": "TLS",
+    "server.status.listening_tls": "Listening on {address} with TLS",
+    "server.tls_tip": "TLS: every client must connect with TLS, and what they send is encrypted. The first time, "
+    "a certificate is made for this computer and kept in your settings folder (the log says where); its "
+    "fingerprint shows here while the server runs.",
+    "server.tls_fingerprint": "SHA-256 {fingerprint}",
+    "server.tls_fingerprint_tip": "SHA-256 fingerprint of this server's certificate:\n{fingerprint}\n"
+    "A client that trusts this certificate sees the same one. Click to copy it.",
+    "server.tls_copied": "Fingerprint copied",
     "counter.clients": "Clients",
     "counter.messages": "Messages",
     "counter.bytes_in": "Bytes in",
@@ -98,6 +112,25 @@ EN: dict[str, str] = {
     "clients.push_all": "Send to all",
     # client panel
     "client.title": "Client",
+    "client.tls_mode.verify": "Verify",
+    "client.tls_mode.pin": "Trust this certificate",
+    "client.tls_mode.insecure": "Don't verify",
+    "client.tls_insecure": "⚠ insecure",
+    "client.tls_tip": "TLS encrypts the connection; the server must use TLS too.\n"
+    "Verify: an authority this computer trusts vouches for the certificate, and it names the host.\n"
+    "Trust this certificate: the first connect shows the certificate's fingerprint (compare it with the one the "
+    "server shows) and remembers it; later connects must present the same one.\n"
+    "Don't verify: encrypted, but anyone in between could read or change what is sent.",
+    "client.tls_forget": "Forget this certificate",
+    "client.tls_forgotten": "The certificate trusted for {address} is forgotten. Connect again: the one presented "
+    "then shows as seen for the first time; compare its fingerprint with the server's.",
+    "client.tls_pin_not_saved": "The certificate's fingerprint could not be remembered ({detail}); next time it "
+    "shows as seen for the first time again.",
+    "client.tls_forget_failed": "The certificate could not be forgotten ({detail}).",
+    "client.status.tls_verify": "{version}, verified",
+    "client.status.tls_pin": "{version}, the certificate you trust",
+    "client.status.tls_first_seen": "{version}, certificate seen for the first time: {fingerprint}",
+    "client.status.tls_insecure": "{version}, NOT verified",
     "client.host": "Host",
     "common.port": "Port",
     "client.connect": "Connect",
@@ -196,6 +229,12 @@ ES: dict[str, str] = {
     "tantos milisegundos, tantas veces (vacío: hasta parar). Reconectar vuelve a intentarlo si se corta la "
     "conexión: tras los segundos que indiques, y cada vez el doble, hasta 30 s.",
     "help.key.help": "esta ayuda",
+    "help.tls": "TLS: el interruptor del panel del servidor hace que todo cliente se conecte con TLS (la primera "
+    "vez se crea un certificado para este equipo; su huella se ve en el panel y en el registro). El del cliente "
+    "se conecta con TLS y confía en el certificado del servidor de una de tres maneras: Verificar (una autoridad "
+    "lo respalda y nombra al host), Confiar en este certificado (la huella vista en la primera conexión, que "
+    "compruebas tú y se recuerda; Olvidar este certificado la descarta) o No verificar (cifrado, pero marcado "
+    "como inseguro).",
     "help.legend": "La conversación",
     "help.legend_text": "Cada línea: la hora (al milisegundo), el lado (SERVIDOR o CLIENTE), una flecha, el número "
     "del cliente en el lado del servidor y lo que pasó por la red.\n"
@@ -255,6 +294,15 @@ ES: dict[str, str] = {
     "server.status.listening": "Escuchando en {address}",
     "server.status.stopping": "Deteniendo…",
     "server.port_invalid": "El puerto debe ser un número entero de 0 a 65535 (0 elige uno libre).",
+    "tls.switch": "TLS",
+    "server.status.listening_tls": "Escuchando en {address} con TLS",
+    "server.tls_tip": "TLS: todo cliente debe conectarse con TLS, y lo que envía va cifrado. La primera vez se "
+    "crea un certificado para este equipo y se guarda en tu carpeta de ajustes (el registro dice dónde); su "
+    "huella se ve aquí mientras el servidor funciona.",
+    "server.tls_fingerprint": "SHA-256 {fingerprint}",
+    "server.tls_fingerprint_tip": "Huella SHA-256 del certificado de este servidor:\n{fingerprint}\n"
+    "Un cliente que confía en este certificado ve la misma. Haz clic para copiarla.",
+    "server.tls_copied": "Huella copiada",
     "counter.clients": "Clientes",
     "counter.messages": "Mensajes",
     "counter.bytes_in": "Bytes recibidos",
@@ -276,6 +324,25 @@ ES: dict[str, str] = {
     "clients.push_all": "A todos",
     # client panel
     "client.title": "Cliente",
+    "client.tls_mode.verify": "Verificar",
+    "client.tls_mode.pin": "Confiar en este certificado",
+    "client.tls_mode.insecure": "No verificar",
+    "client.tls_insecure": "⚠ inseguro",
+    "client.tls_tip": "TLS cifra la conexión; el servidor también debe usar TLS.\n"
+    "Verificar: una autoridad en la que confía este equipo respalda el certificado, y este nombra al host.\n"
+    "Confiar en este certificado: la primera conexión muestra la huella del certificado (compárala con la que "
+    "muestra el servidor) y la recuerda; las siguientes deben presentar el mismo.\n"
+    "No verificar: cifrado, pero cualquiera en medio podría leer o cambiar lo que se envía.",
+    "client.tls_forget": "Olvidar este certificado",
+    "client.tls_forgotten": "Se olvidó el certificado en el que confiabas para {address}. Conéctate de nuevo: el que "
+    "se presente entonces se verá por primera vez; compara su huella con la del servidor.",
+    "client.tls_pin_not_saved": "No se pudo recordar la huella del certificado ({detail}); la próxima vez se verá "
+    "de nuevo por primera vez.",
+    "client.tls_forget_failed": "No se pudo olvidar el certificado ({detail}).",
+    "client.status.tls_verify": "{version}, verificado",
+    "client.status.tls_pin": "{version}, el certificado en el que confías",
+    "client.status.tls_first_seen": "{version}, certificado visto por primera vez: {fingerprint}",
+    "client.status.tls_insecure": "{version}, NO verificado",
     "client.host": "Host",
     "common.port": "Puerto",
     "client.connect": "Conectar",

@@ -1,4 +1,5 @@
-"""The client's controls: where to connect, the message box, line ending, the last reply and what is pending."""
+"""The client's controls: where to connect and how (TLS), the message box, line ending, the last reply and what is
+pending."""
 
 from __future__ import annotations
 
@@ -11,11 +12,21 @@ import customtkinter as ctk
 
 from core.defaults import LineEnding
 from core.errors import ErrorInfo
-from core.events import DisconnectReason
+from core.events import DisconnectReason, TlsInfo
 from core.input_modes import InputError, InputMode, parse
+from core.tls import ClientMode, short_fingerprint
 from gui import theme
 from gui.fonts import Fonts
-from gui.panels.widgets import PADDING, StatusLine, fit_text, fit_wrap, parse_port, replace_entry_text, set_enabled
+from gui.panels.widgets import (
+    PADDING,
+    StatusLine,
+    Tooltip,
+    fit_text,
+    fit_wrap,
+    parse_port,
+    replace_entry_text,
+    set_enabled,
+)
 from gui.parts.history import History
 from words import Translator
 
@@ -29,6 +40,14 @@ REPLY_PADDING = 12
 REPLY_BOX_HEIGHT = 64  # pixels: a caption row and one line of reply, whatever the reply (never reflows)
 REPLY_COLOUR = theme.LOG_COLOURS["client_in"]  # the same colour as replies in the conversation
 _ENDINGS = (LineEnding.NONE, LineEnding.LF, LineEnding.CR, LineEnding.CRLF)
+_TLS_MODES = (ClientMode.VERIFY, ClientMode.PIN, ClientMode.INSECURE)
+# How a TLS connection shows in the status line, by how its certificate was trusted.
+_TLS_STATUS = {
+    ClientMode.VERIFY.value: "client.status.tls_verify",
+    ClientMode.PIN.value: "client.status.tls_pin",
+    ClientMode.INSECURE.value: "client.status.tls_insecure",
+}
+TLS_MENU_ROOM = 52  # pixels beside the longest mode's name in the TLS menu: its margins and its arrow
 
 
 class ConnectionState(enum.Enum):
@@ -55,10 +74,17 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         on_disconnect: Callable[[], None],
         on_send: Callable[[bytes, LineEnding], bool],
         on_saved: Callable[[], None],
+        tls: bool = False,
+        tls_mode: ClientMode = ClientMode.VERIFY,
+        on_tls_changed: Callable[[], None] = lambda: None,
+        on_forget: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(master)
         self._tr = tr
+        self._fonts = fonts
         self._on_connect, self._on_disconnect, self._on_send = on_connect, on_disconnect, on_send
+        self._on_tls_changed = on_tls_changed
+        self._tls_mode = tls_mode
         self.history = History(history)
         self.recent = list(recent)
         self.state = ConnectionState.IDLE
@@ -70,7 +96,21 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.columnconfigure(1, weight=1)
 
         self.title = ctk.CTkLabel(self, font=fonts.heading, anchor="w")
-        self.title.grid(row=0, column=0, columnspan=3, sticky="w", padx=PADDING, pady=(10, 4))
+        self.title.grid(row=0, column=0, sticky="w", padx=PADDING, pady=(10, 4))
+        # TLS beside the title: on or off, how the server's certificate is trusted, and a mark when it is not.
+        security = ctk.CTkFrame(self, fg_color="transparent")
+        security.grid(row=0, column=1, columnspan=2, sticky="e", padx=(8, PADDING), pady=(10, 4))
+        self.insecure_label = ctk.CTkLabel(security, text="", font=fonts.small, text_color=theme.WARNING, anchor="e")
+        self.insecure_label.grid(row=0, column=0, padx=(0, 10))
+        self.tls_switch = ctk.CTkSwitch(security, font=fonts.body, width=40, command=self._tls_changed)
+        self.tls_switch.grid(row=0, column=1)
+        if tls:
+            self.tls_switch.select()
+        self.tls_menu = ctk.CTkOptionMenu(
+            security, font=fonts.small, dropdown_font=fonts.small, dynamic_resizing=False, command=self._tls_picked
+        )
+        self.tls_menu.grid(row=0, column=2, padx=(6, 0))
+        self.tls_tip = Tooltip(self.tls_menu, lambda: self._tr("client.tls_tip"), fonts.small)
 
         self.host_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
         self.host_label.grid(row=1, column=0, sticky="w", padx=(PADDING, 8), pady=4)
@@ -92,8 +132,15 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
             entry.bind("<Return>", lambda _e: self.connect_button.invoke())
             entry.bind("<KP_Enter>", lambda _e: self.connect_button.invoke())
 
-        self.status = StatusLine(self, fonts.body)
-        self.status.grid(row=2, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 4))
+        # The status, and below it, after a certificate that is not the one trusted, the way to forget that one.
+        said = ctk.CTkFrame(self, fg_color="transparent")
+        said.grid(row=2, column=0, columnspan=3, sticky="ew", padx=PADDING, pady=(2, 4))
+        said.columnconfigure(0, weight=1)
+        self.status = StatusLine(said, fonts.body)
+        self.status.grid(row=0, column=0, sticky="ew")
+        self.forget_button = ctk.CTkButton(said, font=fonts.small, height=26, command=on_forget)
+        self.forget_button.grid(row=1, column=0, sticky="w", pady=(4, 0))
+        self.forget_button.grid_remove()  # shown by offer_forget
 
         self.message_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
         self.message_label.grid(row=3, column=0, sticky="w", padx=(PADDING, 8), pady=4)
@@ -186,6 +233,20 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
     @property
     def port_text(self) -> str:
         return str(self.port_entry.get())
+
+    @property
+    def tls_on(self) -> bool:
+        """True when the client is to connect over TLS (the switch is on)."""
+        return bool(self.tls_switch.get())
+
+    @property
+    def tls_mode(self) -> ClientMode:
+        """How the server's certificate is to be trusted (the TLS menu's choice)."""
+        return self._tls_mode
+
+    @property
+    def forget_offered(self) -> bool:
+        return bool(self.forget_button.winfo_manager())
 
     @property
     def ending(self) -> LineEnding:
@@ -308,13 +369,26 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
     def show_connecting(self, address: str) -> None:
         """Connecting to `address` (host:port as typed)."""
         self._set_state(ConnectionState.CONNECTING)
+        self.forget_button.grid_remove()
         self.status.show(lambda: self._tr("client.status.connecting", address=address), theme.MUTED)
 
-    def show_connected(self, address: str, local_port: int) -> None:
-        """Connected to `address` (as asked, and what answered when that differs) from `local_port`."""
+    def show_connected(
+        self, address: str, local_port: int, tls: TlsInfo | None = None, first_seen: bool = False
+    ) -> None:
+        """Connected to `address` (as asked, and what answered when that differs) from `local_port`; over TLS
+        when `tls` says how, its certificate seen for the first time with `first_seen`."""
         self._set_state(ConnectionState.CONNECTED)
-        text = lambda: self._tr("client.status.connected", address=address, local_port=local_port)  # noqa: E731
-        self.status.show(text, theme.OK)
+        tr = self._tr
+
+        def text() -> str:
+            connected = tr("client.status.connected", address=address, local_port=local_port)
+            if tls is None:
+                return connected
+            version = tls.version.replace("TLSv", "TLS ")  # TLSv1.3 -> TLS 1.3
+            key = "client.status.tls_first_seen" if first_seen else _TLS_STATUS.get(tls.mode, "client.status.tls_pin")
+            return f"{connected} · " + tr(key, version=version, fingerprint=short_fingerprint(tls.fingerprint))
+
+        self.status.show(text, theme.WARNING if tls is not None and tls.insecure else theme.OK)
         self.message_entry.focus_set()
 
     def show_disconnecting(self) -> None:
@@ -329,7 +403,7 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         tr = self._tr
 
         def render() -> str:
-            if reason is DisconnectReason.CONNECT_FAILED and error is not None:
+            if reason in (DisconnectReason.CONNECT_FAILED, DisconnectReason.TLS_FAILED) and error is not None:
                 return tr.error(error)
             closed = tr("client.status.closed", reason=tr.reason(reason))
             return f"{closed}. {tr.error(error)}" if error is not None else closed
@@ -338,6 +412,15 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
 
     def show_problem(self, key: str) -> None:
         self.status.show(lambda: self._tr(key), theme.ERROR)
+
+    def offer_forget(self) -> None:
+        """The server's certificate is not the one trusted: offer to forget that one (the button below the status)."""
+        self.forget_button.grid()
+
+    def show_forgotten(self, address: str) -> None:
+        """The certificate trusted for `address` is forgotten: say what the next connect will do."""
+        self.forget_button.grid_remove()
+        self.status.show(lambda: self._tr("client.tls_forgotten", address=address), theme.MUTED)
 
     def show_reply(self, text: str, rtt: float | None) -> None:
         """The last reply, so far: its text as shown in the log, and its round trip once complete."""
@@ -372,6 +455,13 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
     def retranslate(self) -> None:
         tr = self._tr
         self.title.configure(text=tr("client.title"))
+        self.tls_switch.configure(text=tr("tls.switch"))
+        names = [self._tls_mode_name(mode) for mode in _TLS_MODES]
+        widest = max(int(self._fonts.small.measure(name)) for name in names)
+        self.tls_menu.configure(values=names, width=widest + TLS_MENU_ROOM)
+        self.tls_menu.set(self._tls_mode_name(self._tls_mode))
+        self.forget_button.configure(text=tr("client.tls_forget"))
+        self._show_insecure()
         self.host_label.configure(text=tr("client.host"))
         self.port_label.configure(text=tr("common.port"))
         self.message_label.configure(text=tr("client.message"))
@@ -395,6 +485,31 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.status.refresh()
 
     # -- inside --------------------------------------------------------------------
+
+    def choose_tls_mode(self, mode: ClientMode) -> None:
+        """Set how the server's certificate is trusted, as picking it in the TLS menu would."""
+        self.tls_menu.set(self._tls_mode_name(mode))
+        self._tls_picked(self._tls_mode_name(mode))
+
+    def _tls_mode_name(self, mode: ClientMode) -> str:
+        return self._tr(f"client.tls_mode.{mode.value}")
+
+    def _tls_picked(self, label: str) -> None:
+        for mode in _TLS_MODES:
+            if self._tls_mode_name(mode) == label:
+                self._tls_mode = mode
+        self._tls_changed()
+
+    def _tls_changed(self) -> None:
+        self.forget_button.grid_remove()  # offered for the last connect's certificate, in the mode it used
+        self._set_state(self.state)
+        self._show_insecure()
+        self._on_tls_changed()
+
+    def _show_insecure(self) -> None:
+        """The mark beside the switch: TLS that checks nothing is marked insecure before anything is sent."""
+        insecure = self.tls_on and self._tls_mode is ClientMode.INSECURE
+        self.insecure_label.configure(text=self._tr("client.tls_insecure") if insecure else "")
 
     def _ending_name(self, ending: LineEnding) -> str:
         return self._tr(f"ending.{ending.name.lower()}")
@@ -493,8 +608,9 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.connect_button.configure(text=self._tr("client.connect" if idle else "client.disconnect"))
         set_enabled(self.connect_button, idle or connected)
         set_enabled(self.send_button, connected)
-        for entry in (self.host_entry, self.port_entry):
+        for entry in (self.host_entry, self.port_entry, self.tls_switch):
             set_enabled(entry, idle)
+        set_enabled(self.tls_menu, idle and self.tls_on)
 
     def _connect_pressed(self) -> None:
         if self.state is ConnectionState.CONNECTED:

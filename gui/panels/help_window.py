@@ -44,7 +44,7 @@ class HelpWindow(ctk.CTkToplevel):  # type: ignore[misc]
         tr = self._tr
         keys = "\n".join(f"  {key:<18} {tr(action)}" for key, action in SHORTCUTS)
         return (
-            f"{tr('help.keys')}\n{keys}\n\n{tr('help.saved_and_again')}\n\n"
+            f"{tr('help.keys')}\n{keys}\n\n{tr('help.saved_and_again')}\n\n{tr('help.tls')}\n\n"
             f"{tr('help.legend')}\n{tr('help.legend_text')}\n"
         )
 

@@ -1,4 +1,4 @@
-"""The server's controls: where to listen, Start/Stop, status and live counters."""
+"""The server's controls: where to listen, TLS, Start/Stop, status, the certificate's fingerprint and live counters."""
 
 from __future__ import annotations
 
@@ -13,10 +13,20 @@ import customtkinter as ctk
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST
 from core.errors import ErrorInfo
 from core.events import ServerStats
+from core.tls import short_fingerprint
 from gui import theme
 from gui.charts import Axis, ChartSpec, Line, LiveChart
 from gui.fonts import Fonts
-from gui.panels.widgets import PADDING, CounterTile, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
+from gui.panels.widgets import (
+    PADDING,
+    CounterTile,
+    StatusLine,
+    Tooltip,
+    fit_wrap,
+    parse_port,
+    replace_entry_text,
+    set_enabled,
+)
 from gui.parts.samples import WINDOW_SECONDS, ServerHistory
 from words import Translator
 
@@ -50,6 +60,7 @@ SERVER_CHART = ChartSpec(
     x_ticks=4,
 )
 CHART_MIN_WIDTH = 150
+COPIED_SHOWN_MS = 1500  # how long "copied" stands in for the fingerprint after a click
 WIDEST_COUNT = "8,888,888"
 
 
@@ -63,17 +74,33 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         host: str,
         port: int,
         theme_name: str,
+        tls: bool = False,
         on_start: Callable[[str, int], None],
         on_stop: Callable[[], None],
+        on_tls_changed: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(master)
         self._tr = tr
         self._on_start, self._on_stop = on_start, on_stop
         self.state = ServerState.STOPPED
+        self._fingerprint: str | None = None  # the certificate's, while a TLS server runs
+        self._copied_after: str | None = None
         self.columnconfigure(1, weight=1)
 
         self.title = ctk.CTkLabel(self, font=fonts.heading, anchor="w")
-        self.title.grid(row=0, column=0, columnspan=3, sticky="w", padx=PADDING, pady=(10, 4))
+        self.title.grid(row=0, column=0, sticky="w", padx=PADDING, pady=(10, 4))
+        # A TLS server: its certificate's fingerprint beside the switch, short (the tip shows it whole; a click
+        # copies it).
+        self.fingerprint_label = ctk.CTkLabel(self, text="", font=fonts.small, text_color=theme.MUTED, cursor="hand2")
+        self.fingerprint_label.grid(row=0, column=1, sticky="e", pady=(10, 4))
+        self.fingerprint_label.bind("<Button-1>", lambda _event: self.copy_fingerprint(), add="+")
+        self.fingerprint_tip = Tooltip(self.fingerprint_label, self._fingerprint_tip, fonts.small)
+        # TLS, off by default: set before Start, fixed while the server runs.
+        self.tls_switch = ctk.CTkSwitch(self, font=fonts.body, width=40, command=on_tls_changed)
+        self.tls_switch.grid(row=0, column=2, sticky="e", padx=(8, PADDING), pady=(10, 4))
+        if tls:
+            self.tls_switch.select()
+        self.tls_tip = Tooltip(self.tls_switch, lambda: self._tr("server.tls_tip"), fonts.small)
 
         self.listen_label = ctk.CTkLabel(self, font=fonts.body, anchor="w")
         self.listen_label.grid(row=1, column=0, sticky="nw", padx=(PADDING, 8), pady=2)
@@ -148,6 +175,16 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
     def set_port(self, port: int) -> None:
         replace_entry_text(self.port_entry, str(port))
 
+    @property
+    def tls_on(self) -> bool:
+        """True when the server is to speak TLS (the switch is on)."""
+        return bool(self.tls_switch.get())
+
+    @property
+    def fingerprint(self) -> str | None:
+        """The full fingerprint of the certificate the running server presents (None: no TLS server runs)."""
+        return self._fingerprint
+
     def choose_host(self, host: str) -> None:
         """Pick where to listen, as a click on its choice would."""
         self.host_var.set(host)
@@ -163,13 +200,18 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ServerState.STARTING)
         self.status.show(lambda: self._tr("server.status.starting", port=port), theme.MUTED)
 
-    def show_listening(self, listening: str, addresses: list[str] | None = None) -> None:
+    def show_listening(
+        self, listening: str, addresses: list[str] | None = None, fingerprint: str | None = None
+    ) -> None:
         """Listening on `listening` (127.0.0.1:5000, [::1]:5000); `addresses` are this machine's own, for
-        other machines (all interfaces)."""
+        other machines (all interfaces); `fingerprint`, the certificate's, when the server speaks TLS."""
         self._set_state(ServerState.RUNNING)
-        self.status.show(lambda: self._tr("server.status.listening", address=listening), theme.OK)
+        key = "server.status.listening" if fingerprint is None else "server.status.listening_tls"
+        self.status.show(lambda: self._tr(key, address=listening), theme.OK)
         self._addresses = list(addresses or [])
         self._show_addresses()
+        self._fingerprint = fingerprint
+        self._show_fingerprint()
         if self.history.last is None:  # the chart starts with the server, even before any client comes
             self.history.add(time.perf_counter(), 0, 0)
             self.refresh_chart()
@@ -190,6 +232,8 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(ServerState.STOPPED)
         self._addresses = []
         self._show_addresses()
+        self._fingerprint = None
+        self._show_fingerprint()
         if self.history.last is not None:
             self.history.add_stopped(time.perf_counter())
         if error is not None:
@@ -228,12 +272,23 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         x, columns = self.history.series(now)
         self.chart.show(x, columns)
 
+    def copy_fingerprint(self) -> None:
+        """Put the whole fingerprint on the clipboard (a click on it), and say so for a moment."""
+        if self._fingerprint is None:
+            return
+        self.clipboard_clear()
+        self.clipboard_append(self._fingerprint)
+        self._cancel_copied()
+        self.fingerprint_label.configure(text=self._tr("server.tls_copied"))
+        self._copied_after = self.after(COPIED_SHOWN_MS, self._copied_over)
+
     def apply_theme(self, name: str) -> None:
         self.chart.apply_theme(name)
 
     def retranslate(self) -> None:
         tr = self._tr
         self.title.configure(text=tr("server.title"))
+        self.tls_switch.configure(text=tr("tls.switch"))
         self.listen_label.configure(text=tr("server.listen_on"))
         self.local_choice.configure(text=tr("server.local_only"))
         self.all_choice.configure(text=tr("server.all_interfaces"))
@@ -244,6 +299,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._set_state(self.state)
         self.status.refresh()
         self._show_addresses()
+        self._show_fingerprint()
         self.chart.retranslate()
 
     # -- inside --------------------------------------------------------------------
@@ -253,8 +309,27 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         stopped = state is ServerState.STOPPED
         self.start_stop.configure(text=self._tr("server.start" if stopped else "server.stop"))
         set_enabled(self.start_stop, state in (ServerState.STOPPED, ServerState.RUNNING, ServerState.STARTING))
-        for widget in (self.port_entry, self.local_choice, self.all_choice):
+        for widget in (self.port_entry, self.local_choice, self.all_choice, self.tls_switch):
             set_enabled(widget, stopped)
+
+    def _show_fingerprint(self) -> None:
+        self._cancel_copied()
+        shown = "" if self._fingerprint is None else short_fingerprint(self._fingerprint)
+        self.fingerprint_label.configure(text=self._tr("server.tls_fingerprint", fingerprint=shown) if shown else "")
+
+    def _fingerprint_tip(self) -> str:
+        if self._fingerprint is None:
+            return ""
+        return self._tr("server.tls_fingerprint_tip", fingerprint=self._fingerprint)
+
+    def _copied_over(self) -> None:
+        self._copied_after = None
+        self._show_fingerprint()
+
+    def _cancel_copied(self) -> None:
+        if self._copied_after is not None:
+            self.after_cancel(self._copied_after)
+            self._copied_after = None
 
     def _host_changed(self) -> None:
         # The line keeps its place when empty, so the panel does not jump.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tkinter
 from collections.abc import Callable
 from typing import Any
 
@@ -117,3 +118,79 @@ def entry_text(entry: Any) -> str:
 def replace_entry_text(entry: Any, text: str) -> None:
     entry.delete(0, "end")
     entry.insert(0, text)
+
+
+TOOLTIP_DELAY_MS = 500  # the pointer rests this long on a control before its tip shows
+TOOLTIP_WRAP = 380  # pixels
+
+
+class Tooltip:
+    """A few words that show below a control while the pointer rests on it, in the UI's language.
+
+    `render` is called each time the tip shows, so it follows the language and whatever the control shows now;
+    an empty text shows nothing. A plain Tk window with no frame of its own, made on show and destroyed on hide.
+    """
+
+    def __init__(self, widget: Any, render: Render, font: Any) -> None:
+        self._widget, self._render, self._font = widget, render, font
+        self._after: str | None = None
+        self._window: tkinter.Toplevel | None = None
+        self._label: tkinter.Label | None = None
+        for sequence, action in (("<Enter>", self._soon), ("<Leave>", self.hide), ("<ButtonPress>", self.hide)):
+            widget.bind(sequence, lambda _event, act=action: act(), add="+")
+
+    @property
+    def text(self) -> str:
+        """What the tip says now."""
+        return self._render()
+
+    @property
+    def shown(self) -> bool:
+        return self._window is not None
+
+    def show(self) -> None:
+        """Show the tip now, below the control (or move it there, with today's words)."""
+        self._cancel()
+        text = self._render()
+        if not text or not self._widget.winfo_ismapped():
+            self.hide()
+            return
+        mode = 1 if ctk.get_appearance_mode() == "Dark" else 0
+        if self._window is None:
+            self._window = tkinter.Toplevel(self._widget)
+            self._window.wm_overrideredirect(True)
+            self._label = tkinter.Label(self._window, justify="left", padx=8, pady=5)
+            self._label.pack()
+        assert self._label is not None
+        # Lines wrap between words, never inside one (a fingerprint stays whole).
+        wrap = max([TOOLTIP_WRAP, *(int(self._font.measure(word)) + 2 for word in text.split())])
+        self._label.configure(
+            text=text,
+            font=self._font,
+            wraplength=wrap,
+            background=theme.PANEL_INSET[mode],
+            foreground=theme.TEXT[mode],
+        )
+        self._window.configure(background=theme.MUTED[mode], padx=1, pady=1)  # a thin edge
+        self._window.update_idletasks()
+        # Below the control, from its left edge; moved left as far as needed to stay within the window.
+        window = self._widget.winfo_toplevel()
+        right = window.winfo_rootx() + window.winfo_width()
+        x = max(window.winfo_rootx(), min(self._widget.winfo_rootx(), right - self._window.winfo_reqwidth()))
+        y = self._widget.winfo_rooty() + self._widget.winfo_height() + 4
+        self._window.wm_geometry(f"+{x}+{y}")
+
+    def hide(self) -> None:
+        self._cancel()
+        if self._window is not None:
+            window, self._window, self._label = self._window, None, None
+            window.destroy()
+
+    def _soon(self) -> None:
+        self._cancel()
+        self._after = self._widget.after(TOOLTIP_DELAY_MS, self.show)
+
+    def _cancel(self) -> None:
+        if self._after is not None:
+            self._widget.after_cancel(self._after)
+            self._after = None

@@ -18,6 +18,7 @@ from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST, DEFAULT_LINE_ENDING
 from core.input_modes import InputMode
 from core.load import Payload
 from core.load.scenario import MIN_MESSAGE_BYTES
+from core.tls import ClientMode
 from gui.parts.history import HISTORY_LIMIT
 from gui.parts.load_form import (
     BOUNDS,
@@ -58,6 +59,9 @@ class Settings:
     language: str | None = None  # None until chosen: follow the OS
     theme: str | None = None
     view: str = "conversation"  # the part of the window last shown
+    server_tls: bool = False  # the server speaks TLS, with the certificate made for you
+    client_tls: bool = False  # the client connects over TLS ...
+    client_tls_mode: str = ClientMode.VERIFY.value  # ... trusting the server's certificate this way (a ClientMode)
     # The load test's last settings (gui/parts/load_form.py reads them as the form holds them).
     load_host: str = DEFAULT_HOST
     load_port: int = DEFAULT_PORT
@@ -76,6 +80,10 @@ class Settings:
     @property
     def mode(self) -> InputMode:
         return InputMode(self.input_mode)
+
+    @property
+    def tls_mode(self) -> ClientMode:
+        return ClientMode(self.client_tls_mode)
 
     @property
     def saved(self) -> SavedMessages:
@@ -133,6 +141,9 @@ _CHECKS: dict[str, Any] = {
     "language": lambda v: v is None or v in LANGUAGES,
     "theme": lambda v: v is None or v in THEMES,
     "view": lambda v: isinstance(v, str) and v.isidentifier(),
+    "server_tls": lambda v: isinstance(v, bool),
+    "client_tls": lambda v: isinstance(v, bool),
+    "client_tls_mode": lambda v: v in {mode.value for mode in ClientMode},
     "load_host": lambda v: isinstance(v, str) and bool(v.strip()),
     "load_port": lambda v: _valid_port(v, 1),
     "load_clients": _whole_in(1, MAX_CLIENTS),

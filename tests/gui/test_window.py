@@ -20,6 +20,7 @@ from tests.support.sockets import connect_raw, recv_exactly
 from tests.support.waiting import WAIT, pump_until, worker_threads
 from tests.support.window import (
     check_server,
+    choose,
     connect_client,
     log_shows,
     pick,
@@ -30,6 +31,7 @@ from tests.support.window import (
     show_view,
     start_load_test,
     start_server,
+    switch_to,
     type_into,
     wait_check_done,
     wait_load_test_done,
@@ -168,9 +170,12 @@ def test_tab_reaches_every_control_in_a_sensible_order(app: App) -> None:
     order = _tab_order(app)
     server, client, clients, log = app.server_panel, app.client_panel, app.clients, app.log
     wanted = {
+        "server TLS": focus_surface(server.tls_switch),
         "server port": focus_surface(server.port_entry),
         "start": focus_surface(server.start_stop),
         "all interfaces": focus_surface(server.all_choice),
+        "client TLS": focus_surface(client.tls_switch),
+        "TLS mode": focus_surface(client.tls_menu),
         "host": focus_surface(client.host_entry),
         "connect": focus_surface(client.connect_button),
         "message": focus_surface(client.message_entry),
@@ -193,6 +198,7 @@ def test_tab_reaches_every_control_in_a_sensible_order(app: App) -> None:
     places = {name: order.index(widget) for name, widget in wanted.items()}
     assert places["server port"] < places["start"]  # within a panel, in reading order
     assert places["host"] < places["connect"] < places["message"] < places["send"]
+    assert places["client TLS"] < places["TLS mode"] < places["host"]  # the title row first, left to right
 
 
 def test_the_focused_control_wears_a_ring_and_space_presses_it(app: App) -> None:
@@ -313,6 +319,11 @@ def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, langu
         _check_view_at_the_minimum_size(app)
         return
     show_view(app, view)
+    if view == "conversation":  # TLS on in both panels, at its widest: the fingerprint and the insecure mark shown
+        switch_to(app.server_panel.tls_switch, True)
+        start_server(app)
+        switch_to(app.client_panel.tls_switch, True)
+        choose(app.client_panel.tls_menu, app.tr("client.tls_mode.insecure"))
     if view == "load":  # after a run: its chart, its summary and a row in the table of runs
         start_load_test(app, clients=2, seconds=0.5)
         wait_load_test_done(app, 4 * WAIT)
@@ -322,6 +333,10 @@ def test_at_the_minimum_size_nothing_is_cut_or_overlaps_the_edge(app: App, langu
     assert _squeezed(app) == []
     if view == "conversation":
         assert app.log.textbox.winfo_height() > 100  # the conversation keeps room to read
+        assert app.server_panel.fingerprint_label.winfo_ismapped() and app.client_panel.insecure_label.winfo_ismapped()
+        menu = app.client_panel.tls_menu  # room for its longest choice beside its arrow
+        longest = max(app.fonts.small.measure(name) for name in menu.cget("values"))
+        assert menu.winfo_width() - menu.winfo_height() - 10 >= longest
     else:
         load = app.load_view
         assert load.chart.winfo_height() > 150 and load.chart.winfo_width() > 400  # room for the live chart

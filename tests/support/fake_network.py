@@ -7,20 +7,27 @@ the calling thread, through the window's own queue.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable
 
 from core.client import ClientState
 from core.defaults import LineEnding
 from core.events import Event
+from core.tls import ClientContext
 
 
 class FakeNetwork:
-    """Implements gui.network.NetworkPort; `calls` lists every request, as (name, *arguments)."""
+    """Implements gui.network.NetworkPort; `calls` lists every request, as (name, *arguments).
+
+    The TLS contexts are not in `calls`: the last ones asked for are kept in `server_tls` and `client_tls`.
+    """
 
     def __init__(self) -> None:
         self.calls: list[tuple[object, ...]] = []
         self.client_state = ClientState.IDLE
         self.server_address: tuple[str, int] | None = None
+        self.server_tls: ssl.SSLContext | None = None
+        self.client_tls: ClientContext | None = None
         self._on_event: Callable[[Event], None] = lambda event: None
 
     def attach(self, on_event: Callable[[Event], None]) -> None:
@@ -30,8 +37,9 @@ class FakeNetwork:
         """Deliver `event` to the window as the core would."""
         self._on_event(event)
 
-    def start_server(self, host: str, port: int) -> None:
+    def start_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None:
         self.calls.append(("start_server", host, port))
+        self.server_tls = tls
 
     def stop_server(self) -> None:
         self.calls.append(("stop_server",))
@@ -45,8 +53,9 @@ class FakeNetwork:
     def push(self, client_ids: list[int] | None, data: bytes) -> None:
         self.calls.append(("push", client_ids, data))
 
-    def connect(self, host: str, port: int) -> None:
+    def connect(self, host: str, port: int, tls: ClientContext | None = None) -> None:
         self.calls.append(("connect", host, port))
+        self.client_tls = tls
 
     def send(self, data: bytes, ending: LineEnding) -> bool:
         self.calls.append(("send", data, ending))

@@ -1,14 +1,17 @@
 """TLS peers on loopback for tests: a TLS server that sees every handshake, plain servers, openssl's tools.
 
-Everything here is asyncio, for tests that run one event loop with `asyncio.run`; every server, connection,
-task and process started here ends when its `async with` block does.
+Most of it is asyncio, for tests that run one event loop with `asyncio.run`; every server, connection,
+task and process started here ends when its `async with` block does. `ask_over_tls` and `fingerprint_of_pem`
+are plain blocking calls, for tests that drive the window (its server runs on its own thread).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import shutil
+import socket
 import ssl
 import subprocess
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -213,3 +216,25 @@ def openssl_fingerprint(cert_file: Path) -> str:
         check=True,
     )
     return done.stdout.strip()
+
+
+def fingerprint_of_pem(cert_file: Path) -> str:
+    """SHA-256 of a PEM certificate's DER bytes as 'AB:CD:...', worked out with the standard library alone."""
+    der = ssl.PEM_cert_to_DER_cert(cert_file.read_text(encoding="ascii"))
+    return ":".join(f"{byte:02X}" for byte in hashlib.sha256(der).digest())
+
+
+def ask_over_tls(port: int, context: ssl.SSLContext, line: bytes, server_hostname: str = LOOPBACK) -> bytes:
+    """Connect to LOOPBACK:port over TLS, send one line, return the line that answers it (blocking, bounded by WAIT)."""
+    with (
+        socket.create_connection((LOOPBACK, port), timeout=WAIT) as raw,
+        context.wrap_socket(raw, server_hostname=server_hostname) as secure,
+    ):
+        secure.sendall(line)
+        answer = b""
+        while not answer.endswith(b"\n"):
+            chunk = secure.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer

@@ -16,7 +16,7 @@ from core.check.registry import RUN_BUDGET_SECONDS
 from core.defaults import DEFAULT_HOST
 from core.load import Payload
 from gui.app import App, create_app
-from gui.ctk_private import inner_entry, segment_button
+from gui.ctk_private import choose_option, inner_entry, segment_button
 from gui.panels.client_panel import ConnectionState
 from gui.panels.server_panel import ServerState
 from gui.parts.load_text import PAYLOAD_WORDS
@@ -49,6 +49,17 @@ def press(app: App, entry: Any, keysym: str) -> None:
 def pick(segmented: Any, label: str) -> None:
     """Click one segment of a CTkSegmentedButton (set() alone would not call its command)."""
     segment_button(segmented, label).invoke()
+
+
+def choose(option_menu: Any, label: str) -> None:
+    """Pick `label` in a drop-down choice (a CTkOptionMenu) as its list would (set() would not call its command)."""
+    choose_option(option_menu, label)
+
+
+def switch_to(switch: Any, on: bool) -> None:
+    """Turn a switch on or off with a click, if it is not so already."""
+    if bool(switch.get()) is not on:
+        switch.toggle()
 
 
 def start_server(app: App, port: int = 0, host: str = DEFAULT_HOST, timeout: float = WAIT) -> int:
@@ -195,6 +206,7 @@ __all__ = [
     "CHECK_WAIT",
     "App",
     "check_server",
+    "choose",
     "connect_client",
     "counter_value",
     "load_test_running",
@@ -208,6 +220,7 @@ __all__ = [
     "show_view",
     "start_load_test",
     "start_server",
+    "switch_to",
     "type_into",
     "use_my_server",
     "wait_check_done",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
 
@@ -10,13 +11,25 @@ import pytest
 from core.client import ClientState
 from core.defaults import LineEnding
 from core.errors import ErrorInfo, ErrorKind
-from core.events import Connected, DataReceived, DisconnectAnswered, Disconnected, DisconnectReason, MessageSent, Stamp
+from core.events import (
+    Connected,
+    DataReceived,
+    DisconnectAnswered,
+    Disconnected,
+    DisconnectReason,
+    MessageSent,
+    Stamp,
+    TlsInfo,
+)
+from core.tls import ClientContext, ClientMode
 from gui import theme
 from gui.app import App
 from gui.panels.client_panel import ConnectionState
 from tests.support.fake_network import FakeNetwork
 from tests.support.waiting import pump_until
-from tests.support.window import pick, send_message, type_into
+from tests.support.window import choose, log_shows, pick, send_message, switch_to, type_into
+
+PINNED = ":".join(["AB"] * 32)  # a fingerprint in the pin file
 
 
 @pytest.fixture
@@ -112,3 +125,49 @@ def test_a_reset_says_why_the_session_ended(window: App, fake: FakeNetwork) -> N
     panel = window.client_panel
     pump_until(window, lambda: panel.state is ConnectionState.IDLE)
     assert panel.status.text.startswith("Session closed: connection cut off (reset). The connection with")
+
+
+def test_the_tls_context_follows_the_switch_the_mode_and_the_pin(window: App, fake: FakeNetwork) -> None:
+    panel = window.client_panel
+    type_into(panel.port_entry, "7000")
+
+    def connect_once() -> ClientContext | None:
+        panel.connect_button.invoke()
+        fake.emit(Disconnected(DisconnectReason.CONNECT_FAILED, None, Stamp.now()))  # back to idle for the next
+        pump_until(window, lambda: panel.state is ConnectionState.IDLE)
+        return fake.client_tls
+
+    assert connect_once() is None  # TLS off: plain TCP
+    assert panel.tls_menu.cget("state") == "disabled"  # the mode waits for TLS
+    switch_to(panel.tls_switch, True)
+    assert panel.tls_menu.cget("state") == "normal"
+    verify = connect_once()
+    assert verify is not None and verify.mode is ClientMode.VERIFY and verify.verify_mode is ssl.CERT_REQUIRED
+    choose(panel.tls_menu, "Trust this certificate")
+    first = connect_once()
+    assert first is not None and first.mode is ClientMode.PIN and first.pinned_fingerprint is None
+    window.pins.remember("localhost", 7000, PINNED)
+    pinned = connect_once()
+    assert pinned is not None and pinned.pinned_fingerprint == PINNED
+    choose(panel.tls_menu, "Don't verify")
+    insecure = connect_once()
+    assert insecure is not None and insecure.insecure
+
+
+def test_a_tls_connection_shows_its_version_and_how_it_was_trusted(window: App, fake: FakeNetwork) -> None:
+    panel = window.client_panel
+    switch_to(panel.tls_switch, True)
+    choose(panel.tls_menu, "Trust this certificate")
+    window.pins.remember("127.0.0.1", 7000, PINNED)
+    type_into(panel.host_entry, "127.0.0.1")
+    type_into(panel.port_entry, "7000")
+    panel.connect_button.invoke()
+    fake.client_state = ClientState.CONNECTED
+    fake.emit(Connected("127.0.0.1", 7000, "127.0.0.1", 50_000, Stamp.now(), TlsInfo("TLSv1.2", PINNED, "pin")))
+    pump_until(window, lambda: panel.state is ConnectionState.CONNECTED)
+    assert panel.status.text == (
+        "Connected to 127.0.0.1:7000 from local port 50000 · TLS 1.2, the certificate you trust"
+    )
+    assert panel.status.colour == theme.OK
+    assert panel.tls_switch.cget("state") == "disabled" and panel.tls_menu.cget("state") == "disabled"
+    log_shows(window, f"secured with TLSv1.2; the server's certificate has SHA-256 fingerprint {PINNED}; the cert")

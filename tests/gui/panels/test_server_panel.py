@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from core.errors import ErrorInfo, ErrorKind
 from core.events import AcceptPaused, ServerStarted, ServerStats, ServerStopped, Stamp
+from core.tls import CERT_FILE_NAME
 from gui import theme
 from gui.app import App
 from gui.panels.server_panel import ServerState
 from tests.support.fake_network import FakeNetwork
+from tests.support.tls import fingerprint_of_pem
 from tests.support.waiting import pump_until
-from tests.support.window import log_shows, type_into
+from tests.support.window import log_shows, switch_to, type_into
 
 
 @pytest.fixture
@@ -100,3 +104,29 @@ def test_the_chart_takes_a_sample_from_each_stats_event(window: App, fake: FakeN
     last = panel.chart.last_point
     assert last is not None and last[0] == 0.0 and last[1]["clients"] == 7.0  # "now", at the right edge
     assert "clients" in panel.chart.shown_words()
+
+
+def test_tls_on_starts_the_server_on_the_certificate_made_beside_the_settings(
+    window: App, fake: FakeNetwork, settings_path: Path
+) -> None:
+    panel = window.server_panel
+    assert window.certificate_folder == settings_path.parent / "tls"  # a test's window keeps off the user's folder
+    switch_to(panel.tls_switch, True)
+    _press_start(window)
+
+    assert fake.calls == [("start_server", "localhost", 6000)]
+    assert isinstance(fake.server_tls, ssl.SSLContext) and fake.server_tls.protocol is ssl.PROTOCOL_TLS_SERVER
+    assert panel.tls_switch.cget("state") == "disabled"  # fixed from Start on
+    fingerprint = fingerprint_of_pem(window.certificate_folder / CERT_FILE_NAME)
+    fake.emit(ServerStarted("localhost", 6000, ("127.0.0.1",), 100, 1024, Stamp.now()))
+    pump_until(window, lambda: panel.state is ServerState.RUNNING)
+    assert panel.status.text == "Listening on 127.0.0.1:6000 with TLS"
+    assert panel.fingerprint == fingerprint
+    log_shows(window, f"SHA-256 fingerprint {fingerprint}, valid until")
+
+    fake.emit(ServerStopped(None, Stamp.now()))
+    pump_until(window, lambda: panel.state is ServerState.STOPPED)
+    assert panel.fingerprint is None and panel.tls_switch.cget("state") == "normal"
+    switch_to(panel.tls_switch, False)
+    _press_start(window)
+    assert fake.server_tls is None  # plain TCP again

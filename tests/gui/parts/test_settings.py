@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.defaults import DEFAULT_PORT, LineEnding
+from core.tls import ClientMode
 from gui.parts.history import HISTORY_LIMIT
 from gui.parts.settings import Settings, load_settings, save_settings
 
@@ -67,5 +68,17 @@ def test_the_load_tests_settings_round_trip_and_bad_ones_fall_back(tmp_path: Pat
     save_settings(path, chosen)
     assert load_settings(path).settings == chosen
     bad = {"load_clients": 0, "load_bound": "forever", "load_seconds": True, "load_payload": "klingon", "load_size": 1}
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert load_settings(path).settings == Settings()
+
+
+def test_the_tls_choices_round_trip_and_bad_ones_fall_back(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    assert (Settings().server_tls, Settings().client_tls, Settings().tls_mode) == (False, False, ClientMode.VERIFY)
+    chosen = Settings(server_tls=True, client_tls=True, client_tls_mode="pin")
+    save_settings(path, chosen)
+    loaded = load_settings(path).settings
+    assert loaded == chosen and loaded.tls_mode is ClientMode.PIN
+    bad = {"server_tls": "yes", "client_tls": 1, "client_tls_mode": "trust-everyone"}
     path.write_text(json.dumps(bad), encoding="utf-8")
     assert load_settings(path).settings == Settings()
