@@ -311,6 +311,9 @@ class App(ctk.CTk):  # type: ignore[misc]
     def check_own_server(self) -> None:
         """The check view's one click: check this window's server where it listens, starting it first if stopped."""
         panel, address = self.server_panel, self.network.server_address
+        if panel.tls_on:  # the checks speak plain TCP, as a student's client does
+            self.check_view.show_own_server_uses_tls(self._plain_tools_need_plain_server())
+            return
         if panel.state is ServerState.RUNNING and address is not None:
             self.check_view.check_server_at(loopback_for(address[0]), address[1])
             return
@@ -327,6 +330,10 @@ class App(ctk.CTk):  # type: ignore[misc]
         """The load test's target becomes the window's own server, started first if it is stopped."""
         address = self.network.server_address
         panel = self.server_panel
+        if panel.tls_on:  # the load generator speaks plain TCP
+            error = self._plain_tools_need_plain_server()
+            self.load_view.show_note(lambda: self.tr.error(error), theme.ERROR)
+            return
         if panel.state is ServerState.RUNNING and address is not None:
             self.load_view.set_target(loopback_for(address[0]), address[1])
             return
@@ -340,6 +347,12 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._load_restart = panel.state is ServerState.STOPPING
         self._load_wants_server = True
         self.load_view.show_note(lambda: self.tr("loadview.status.starting_server"))
+
+    def _plain_tools_need_plain_server(self) -> ErrorInfo:
+        """Why the check and the load test cannot use this window's server while its TLS switch is on."""
+        address = self.network.server_address
+        host, port = (loopback_for(address[0]), address[1]) if address else (self.server_panel.host, 0)
+        return ErrorInfo(ErrorKind.PLAIN_TO_TLS, host, port or parse_port(self.server_panel.port_text, 0) or 0)
 
     @property
     def own_server_pending(self) -> bool:

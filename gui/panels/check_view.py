@@ -504,6 +504,10 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         self.set_server(host, port)
         self.run()
 
+    def show_own_server_uses_tls(self, error: ErrorInfo) -> None:
+        """The checks speak plain TCP: say why this window's TLS server cannot be checked."""
+        self._problem(lambda: self._tr.error(error))
+
     def show_own_server_failed(self, error: ErrorInfo | None) -> None:
         if error is None:
             self._problem(lambda: self._tr("check.view.own_not_started"))

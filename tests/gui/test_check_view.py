@@ -28,7 +28,7 @@ from tests.core.check.conftest import free_port
 from tests.support.peers import OriginalServer
 from tests.support.students import BytesUpperServer, RefusingPort, StudentServer, process_alive, write_client
 from tests.support.waiting import pump_until, worker_threads
-from tests.support.window import check_server, pick, press, show_check, type_into, wait_check_done
+from tests.support.window import check_server, pick, press, show_check, switch_to, type_into, wait_check_done
 from words import TABLES, Translator
 
 # A client that notes its PID, connects, and then hangs: only the checker's ending of it can stop it.
@@ -310,3 +310,13 @@ def test_the_view_is_built_when_first_shown_in_the_language_of_the_moment(app: A
     assert view.mode_picker.get() == "Un cliente"
     assert view.run_button.cget("text") == "Revisar"
     assert focus_surface(view.run_button) in _tab_order(app)
+
+
+def test_the_own_server_with_tls_on_is_not_checked_and_the_reason_is_said(app: App) -> None:
+    switch_to(app.server_panel.tls_switch, True)
+    show_check(app)
+    app.check_view.own_button.invoke()
+    assert "the server uses TLS but the client does not" in app.check_view.status.text
+    assert app.check_view.status.colour == theme.ERROR
+    assert not app.check_view.running
+    assert app.server_panel.state is ServerState.STOPPED  # nothing started for a check that cannot run

@@ -30,6 +30,7 @@ from tests.support.window import (
     show_view,
     start_load_test,
     start_server,
+    switch_to,
     type_into,
     use_my_server,
     wait_load_test_done,
@@ -232,3 +233,13 @@ def test_the_window_opens_without_matplotlib_or_the_load_view(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(False, False) False True"
+
+
+def test_use_my_server_with_tls_on_says_the_load_test_speaks_plain_tcp(app: App) -> None:
+    switch_to(app.server_panel.tls_switch, True)
+    show_view(app, "load")
+    type_into(app.load_view.host_entry, "example.test")
+    app.load_view.use_server_button.invoke()
+    assert "the server uses TLS but the client does not" in app.load_view.status.text
+    assert app.load_view.host_entry.get() == "example.test"  # the target is left as typed
+    assert not app.own_server_pending
