@@ -12,11 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from cli.parser import build_parser
 from core.check import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
+from core.check.client_checks import END_WAIT_SECONDS
+from core.check.verdicts import seconds
 from tests.core.check.conftest import free_port
 from tests.support.launcher import REPO_ROOT as REPO
 from tests.support.servers import RunningServer
-from tests.support.students import BytesUpperServer, RefusingPort, StudentServer, write_client
+from tests.support.students import BytesUpperServer, ClosesOnEofServer, RefusingPort, StudentServer, write_client
+from words import TABLES
 
 # A whole run takes at most 30 s; a face adds its start-up.
 RUN_TIMEOUT_SECONDS = 60.0
@@ -49,6 +53,13 @@ def bytes_upper_server() -> Iterator[BytesUpperServer]:
 
 
 @pytest.fixture
+def closes_on_eof_server() -> Iterator[ClosesOnEofServer]:
+    stand_in = ClosesOnEofServer()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
 def refusing_port() -> Iterator[RefusingPort]:
     port = RefusingPort()
     yield port
@@ -63,6 +74,22 @@ def test_check_prints_a_line_per_check_and_exits_0_when_all_pass(server: Running
     assert [line.split()[:2] for line in lines[1:15]] == [["✓", check_id] for check_id in SERVER_CHECK_IDS]
     assert lines[-1].startswith(f"{len(SERVER_CHECK_IDS)} passed, 0 failed in ")
     assert done.stderr == ""
+
+
+def test_a_failed_check_is_a_cross_line_with_what_happened_and_the_hint(
+    closes_on_eof_server: ClosesOnEofServer,
+) -> None:
+    done = run_main("check", "--port", str(closes_on_eof_server.address[1]), "--lang", "en")
+    assert done.returncode == 1, done.stdout + done.stderr
+    en = TABLES["en"]
+    lines = done.stdout.splitlines()
+    assert [line.split()[:2] for line in lines[1:15]] == [
+        ["✗" if check_id == "half-close" else "✓", check_id] for check_id in SERVER_CHECK_IDS
+    ]
+    detail = en["check.detail.closed-mid-reply"].format(got=0, expected=len(b"HOLA SERVIDOR\n"))
+    crossed = [line for line in lines if line.startswith("✗")]
+    assert crossed == [f"✗ half-close  {en['check.title.half-close']}: {detail}. Hint: {en['check.hint.half-close']}"]
+    assert lines[-1].startswith(f"{len(SERVER_CHECK_IDS) - 1} passed, 1 failed in ")
 
 
 def test_check_json_is_one_object_with_every_check_and_exit_1_on_a_failure(
@@ -181,6 +208,59 @@ def test_check_client_json_shows_the_original_clients_weakness(tmp_path: Path) -
     assert set(split) >= JSON_CHECK_KEYS
     assert split["received"] == "hola servidor" and "Respuesta: HOLA \\n" in split["output"]
     assert split["hint"].startswith("un recv() puede traer solo parte de la respuesta")
+
+
+def test_check_client_lines_show_each_failure_with_its_hint_in_the_language_asked(tmp_path: Path) -> None:
+    port = free_port()
+    program = str(write_client("latin1", tmp_path))
+    done = run_main("check-client", "--port", str(port), "--lang", "es", "--", program, str(port))
+    assert done.returncode == 1, done.stdout + done.stderr
+    es = TABLES["es"]
+    lines = done.stdout.splitlines()
+    assert lines[0] == es["check.face.client-header"].format(command=f"{program} {port}", port=port)
+    crossed = [line for line in lines if line.startswith("✗")]
+    assert crossed == [
+        f"✗ {check_id}  {es[f'check.client.title.{check_id}']}: "
+        f"{es['check.detail.typed-wrong'].format(text=text)}. Pista: {es[f'check.client.hint.{check_id}']}"
+        for check_id, text in (("unicode", "ñandú camión"), ("split-utf8", "año"))
+    ]
+    assert [line.split()[1] for line in lines if line.startswith("✓")] == [
+        "caso1",
+        "caso2",
+        "split-reply",
+        "server-closes",
+    ]
+
+
+def test_check_client_listens_on_port_5000_unless_told() -> None:
+    """The original client.py connects to port 5000: check-client waits for it there by default."""
+    args = build_parser().parse_args(["check-client", "--", "client.py"])
+    assert args.port == 5000 and args.program == ["client.py"]
+    assert build_parser().parse_args(["check-client", "--port", "6000", "--", "client.py"]).port == 6000
+
+
+def test_check_client_gradescope_results_json(tmp_path: Path) -> None:
+    port = free_port()
+    results = tmp_path / "results.json"
+    program = str(write_client("hangs-on-close", tmp_path))
+    done = run_main(
+        "check-client", "--port", str(port), "--lang", "en", "--gradescope", str(results), "--", program, str(port)
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1] == f"Wrote {results}"
+    written = json.loads(results.read_text(encoding="utf-8"))
+    assert written["score"] == len(CLIENT_CHECK_IDS) - 1
+    en = TABLES["en"]
+    assert [test["name"] for test in written["tests"]] == [
+        f"{check_id}: {en[f'check.client.title.{check_id}']}" for check_id in CLIENT_CHECK_IDS
+    ]
+    tests = {test["name"].split(":")[0]: test for test in written["tests"]}
+    assert all(test["max_score"] == 1 for test in written["tests"])
+    assert {check_id for check_id, test in tests.items() if test["score"] == 0} == {"server-closes"}
+    closes = tests["server-closes"]
+    assert closes["status"] == "failed"
+    detail = en["check.detail.kept-running"].format(seconds=seconds(END_WAIT_SECONDS))
+    assert closes["output"] == f"{detail}. Hint: {en['check.client.hint.server-closes']}"
 
 
 def test_check_client_with_a_program_that_never_connects_exits_2(tmp_path: Path) -> None:

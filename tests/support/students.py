@@ -273,6 +273,61 @@ class BlockingSelectServer(StudentServer):
         return True
 
 
+class EachReadALineServer(StudentServer):
+    """Waits for the newline, but keeps the reads of a line apart and answers each (non-empty) one as a reply
+    line of its own: a line that took two recv() calls comes back as two lines. (An empty read of a line, a
+    newline that came alone, adds nothing, so a line whose newline comes later still comes back whole.)"""
+
+    fault = "each-read-a-line"
+
+    def serve(self, conn: socket.socket) -> None:
+        pieces: list[bytes] = []  # the reads of the line in progress, kept apart instead of joined
+        while True:
+            data = conn.recv(4096)
+            if not data:
+                return
+            *ended, rest = data.split(b"\n")
+            if ended:
+                for line in [*pieces, *ended]:
+                    if not line:
+                        continue
+                    if self.is_goodbye(line):
+                        return
+                    conn.sendall(self.answer(line) + b"\n")
+                pieces = []
+            if rest:
+                pieces.append(rest)
+
+
+class ClosesOnEofServer(StudentServer):
+    """Answers the lines a client sent once it pauses for QUIET_SECONDS (a select() timeout: the replies go
+    out together), but closes at once when recv() returns b"": a client that sends its line and then shuts
+    its sending side (a half-close) never gets the reply that was pending."""
+
+    fault = "closes-on-eof"
+    # A client's end of sending comes right after its last line, long before this pause is over.
+    QUIET_SECONDS = 0.25
+
+    def serve(self, conn: socket.socket) -> None:
+        buffer = b""
+        pending: list[bytes] = []
+        while True:
+            readable, _, _ = select.select([conn], [], [], self.QUIET_SECONDS)
+            if not readable:  # the client paused: answer what it sent
+                lines, pending = pending, []
+                for line in lines:
+                    if self.is_goodbye(line):
+                        return
+                    conn.sendall(self.answer(line) + b"\n")
+                continue
+            data = conn.recv(4096)
+            if not data:
+                return  # the fault: the client finished sending, so it closes, pending replies and all
+            buffer += data
+            *ended, buffer = buffer.split(b"\n")
+            pending += ended
+
+
 class SilentServer(StudentServer):
     """Accepts and reads every client, answers nothing, closes nothing."""
 
@@ -395,6 +450,8 @@ SERVERS: dict[str, type[StudentServer] | type[DiesOnResetServer]] = {
         CloseAfterOneReplyServer,
         TruncatingServer,
         BlockingSelectServer,
+        EachReadALineServer,
+        ClosesOnEofServer,
         DiesOnResetServer,
     )
 }
@@ -493,13 +550,32 @@ CHUNK_DECODING_CLIENT = CORRECT_CLIENT.replace(
         reply += chunk.decode("utf-8", errors="replace")  # each chunk decoded on its own
     return reply""",
 )
-assert NEVER_CLOSES_CLIENT != CORRECT_CLIENT and CHUNK_DECODING_CLIENT != CORRECT_CLIENT
+# Encodes what it sends as Latin-1: "ñandú" goes out as b"\xf1and\xfa", which is not the UTF-8 the server reads.
+LATIN1_CLIENT = CORRECT_CLIENT.replace(
+    """sock.sendall((message + "\\n").encode("utf-8"))""",
+    """sock.sendall((message + "\\n").encode("latin-1"))""",
+)
+# Takes recv() == b"" for "nothing yet" and waits for more: when the server closes, it hangs (and stays connected).
+HANGS_ON_CLOSE_CLIENT = CORRECT_CLIENT.replace("import socket, sys", "import socket, sys, time").replace(
+    """        if not chunk:
+            return None""",
+    """        if not chunk:
+            time.sleep(0.1)  # "the reply is not here yet": it never is, the server has closed
+            continue""",
+)
+assert all(
+    variant != CORRECT_CLIENT
+    for variant in (NEVER_CLOSES_CLIENT, CHUNK_DECODING_CLIENT, LATIN1_CLIENT, HANGS_ON_CLOSE_CLIENT)
+)
+assert "time.sleep" in HANGS_ON_CLOSE_CLIENT  # its one change took
 
 CLIENTS: dict[str, str] = {
     "correct": CORRECT_CLIENT,
     "original": ORIGINAL_CLIENT,
     "never-closes": NEVER_CLOSES_CLIENT,
     "chunk-decoding": CHUNK_DECODING_CLIENT,
+    "latin1": LATIN1_CLIENT,
+    "hangs-on-close": HANGS_ON_CLOSE_CLIENT,
 }
 
 

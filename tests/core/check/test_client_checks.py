@@ -3,6 +3,8 @@ clients with one classic fault each. Every program it starts ends, with its chil
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import socket
 import sys
 from collections.abc import Iterator
@@ -10,19 +12,37 @@ from pathlib import Path
 
 import pytest
 
-from core.check import CLIENT_CHECK_IDS, CheckResult, Outcome, Report, check_client, start_client_check
+from core.check import (
+    CLIENT_CHECK_IDS,
+    CheckResult,
+    Outcome,
+    Report,
+    check_client,
+    client_checks,
+    client_run,
+    start_client_check,
+)
+from core.check.client_context import ClientContext
+from core.check.registry import CLIENT_CHECKS, client_hint
+from core.check.server_run import BACKSTOP_SECONDS
+from core.check.verdicts import Verdict
 from tests.core.check.conftest import free_port
 from tests.support.students import CLIENTS, process_alive, write_client
 from tests.support.waiting import WAIT, wait_until
 from words import TABLES
 
 RUN_BOUND_SECONDS = 30.0
+# The client checks the issue asks for, by the ids it gives them: they are public (JSON, Gradescope).
+ISSUE_CLIENT_CHECK_IDS = ("caso1", "caso2", "split-reply", "unicode", "server-closes")
 EXPECTED_FAILURES: dict[str, set[str]] = {
     "correct": set(),
     # One recv(1024) per reply: half a reply is printed as if it were all, and half a character breaks it.
     "original": {"split-reply", "split-utf8"},
     "never-closes": {"caso2"},
     "chunk-decoding": {"split-utf8"},
+    # "ñ" goes out as one Latin-1 byte, and both checks type one ("ñandú camión", "año").
+    "latin1": {"unicode", "split-utf8"},
+    "hangs-on-close": {"server-closes"},
 }
 
 # A program that notes its PID and its child's, starts a child that would run for ten minutes, then
@@ -85,6 +105,64 @@ def test_client_results_keep_the_wire_and_the_output_and_say_why(client_reports:
 def test_the_never_closing_client_is_caught_leaving_its_socket_open(client_reports: dict[str, Report]) -> None:
     caso2 = next(r for r in client_reports["never-closes"].results if r.check_id == "caso2")
     assert caso2.detail.key == "check.detail.socket-left-open"
+
+
+def test_the_issues_client_check_ids_are_all_there() -> None:
+    assert set(ISSUE_CLIENT_CHECK_IDS) <= set(CLIENT_CHECK_IDS)
+
+
+def test_a_client_that_encodes_as_latin1_is_caught_sending_the_wrong_bytes(client_reports: dict[str, Report]) -> None:
+    unicode = next(r for r in client_reports["latin1"].results if r.check_id == "unicode")
+    assert unicode.received.data == "ñandú camión\n".encode("latin-1")  # what came over the wire
+    assert unicode.sent.data == b""  # nothing to answer: what came is not what was typed
+    assert (
+        not unicode.passed
+        and unicode.detail.key == "check.detail.typed-wrong"
+        and unicode.detail.kwargs == {"text": "ñandú camión"}
+    )
+    assert unicode.hint == client_hint("unicode")
+    for language in ("en", "es"):
+        assert "UTF-8" in TABLES[language][unicode.hint]
+
+
+def test_a_client_that_hangs_when_the_server_closes_is_caught_still_running(
+    client_reports: dict[str, Report],
+) -> None:
+    closes = next(r for r in client_reports["hangs-on-close"].results if r.check_id == "server-closes")
+    assert not closes.passed and closes.detail.key == "check.detail.kept-running"
+    assert closes.output.data == b"HOLA SERVIDOR\n"  # it printed the one reply, then nothing: no word of the close
+    assert closes.hint == client_hint("server-closes")
+
+
+def test_a_client_check_that_hangs_is_ended_at_its_limit_and_its_program_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that never returns (it ignores its deadline) is cut at its limit and a backstop: it fails with
+    "did not finish within its limit", its program is ended, and the next check runs."""
+    limit = 0.5
+    pids: list[int] = []
+
+    async def hangs(ctx: ClientContext) -> Verdict:
+        await ctx.start()
+        assert ctx.program is not None
+        pids.append(ctx.program.pid)
+        await asyncio.Event().wait()  # never set
+        raise AssertionError("unreachable")
+
+    monkeypatch.setitem(client_checks.CHECKS, "split-reply", hangs)
+    specs = tuple(
+        dataclasses.replace(spec, limit=limit) if spec.check_id == "split-reply" else spec for spec in CLIENT_CHECKS
+    )
+    monkeypatch.setattr(client_run, "CLIENT_CHECKS", specs)
+    port = free_port()
+    report = check_client([str(write_client("correct", tmp_path)), str(port)], port)
+    assert report.outcome is Outcome.COMPLETED
+    assert failed(report) == {"split-reply"}
+    hung = next(r for r in report.results if r.check_id == "split-reply")
+    assert hung.detail.key == "check.detail.time-limit" and hung.detail.kwargs == {"seconds": limit}
+    assert limit <= hung.duration < limit + BACKSTOP_SECONDS + 1.0  # and the time to end the program
+    assert len(pids) == 1
+    wait_until(lambda: not process_alive(pids[0]), message="the hung check's program was ended")
 
 
 def test_each_program_and_its_children_end_with_the_check(tmp_path: Path) -> None:

@@ -6,15 +6,29 @@ The stand-ins are checked all at once (each run on its own worker thread), as th
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import threading
 from collections.abc import Iterator
 
 import pytest
 
-from core.check import SERVER_CHECK_IDS, CheckResult, Outcome, Report, ServerKind, check_server, start_server_check
+from core.check import (
+    SERVER_CHECK_IDS,
+    CheckResult,
+    Outcome,
+    Report,
+    ServerKind,
+    check_server,
+    server_checks,
+    start_server_check,
+)
+from core.check.registry import SERVER_SPECS, server_hint
 from core.check.results import CLIP_BYTES
 from core.check.server_checks import LONG_MESSAGE_BYTES
+from core.check.server_context import ServerContext
+from core.check.server_run import BACKSTOP_SECONDS
+from core.check.verdicts import Verdict
 from core.check.wire import Conn
 from tests.support.peers import OriginalServer
 from tests.support.servers import RunningServer
@@ -26,12 +40,29 @@ from tests.support.students import (
     RudeServer,
     SilentServer,
     StandInProcess,
+    StudentServer,
 )
 from tests.support.waiting import WAIT, wait_until
 from words import TABLES
 
 # The issue's bound on a whole run, whatever the server does.
 RUN_BOUND_SECONDS = 30.0
+# The server checks the issue asks for, by the ids it gives them: they are public (JSON, CSV, Gradescope).
+ISSUE_SERVER_CHECK_IDS = (
+    "caso1",
+    "caso2",
+    "desconexion-any-case",
+    "unicode",
+    "split-utf8",
+    "one-message-two-packets",
+    "two-messages-one-packet",
+    "long-message",
+    "concurrent-clients",
+    "half-close",
+    "abrupt-close",
+)
+# What a check that keeps to its own deadline may take past it: closing its connections, on a busy machine.
+ENDING_MARGIN_SECONDS = 0.5
 
 # The checks each stand-in's one fault breaks (a fault may show in more than one check).
 EXPECTED_FAILURES: dict[str, set[str]] = {
@@ -45,6 +76,11 @@ EXPECTED_FAILURES: dict[str, set[str]] = {
     "close-after-one-reply": {"two-messages-one-packet", "conversation", "pipelined"},
     "truncating": {"long-message"},
     "blocking-select": {"slow-reader"},
+    # A line that takes several reads comes back cut into lines: two pieces 200 ms apart, a character split
+    # between two reads, 100 kB and a burst of 1,000 lines all do. (A newline that comes alone, as in the
+    # probe, adds no piece: caso1 passes.)
+    "each-read-a-line": {"one-message-two-packets", "split-utf8", "long-message", "pipelined"},
+    "closes-on-eof": {"half-close"},
     "dies-on-reset": {"abrupt-close"},
 }
 
@@ -99,6 +135,33 @@ def test_bytes_upper_is_named_as_such(stand_in_reports: dict[str, Report]) -> No
     by_id = {r.check_id: r for r in stand_in_reports["bytes-upper"].results}
     assert by_id["unicode"].detail.key == "check.detail.ascii-only-upper"
     assert by_id["unicode"].received.data == "ñANDú CAMIóN STRAßE\n".encode()  # what came back is kept to show
+
+
+def test_the_issues_check_ids_are_all_there() -> None:
+    """Renaming one of the issue's ids would break every saved CSV and Gradescope's tests: not silently."""
+    assert set(ISSUE_SERVER_CHECK_IDS) <= set(SERVER_CHECK_IDS)
+    assert set(SERVER_SPECS) == set(SERVER_CHECK_IDS)
+
+
+def test_a_line_that_took_two_reads_comes_back_as_two_lines(stand_in_reports: dict[str, Report]) -> None:
+    by_id = {r.check_id: r for r in stand_in_reports["each-read-a-line"].results}
+    two_packets = by_id["one-message-two-packets"]
+    assert two_packets.sent.data == b"hola servidor\n"  # "hola " then, 200 ms later, "servidor\n"
+    assert two_packets.received.data == b"HOLA \nSERVIDOR\n"
+    assert not two_packets.passed and two_packets.detail.key == "check.detail.reply-wrong"
+    assert two_packets.detail.kwargs == {"offset": len("HOLA ")}
+    assert two_packets.hint == server_hint("one-message-two-packets")
+    assert by_id["caso1"].passed  # "hola servidor", then "\n" alone 0.7 s later: that line comes back whole
+
+
+def test_a_server_that_closes_on_the_clients_eof_loses_the_pending_reply(stand_in_reports: dict[str, Report]) -> None:
+    half_close = next(r for r in stand_in_reports["closes-on-eof"].results if r.check_id == "half-close")
+    assert half_close.sent.data == b"hola servidor\n"
+    assert half_close.received.data == b""  # closed, not silent: it did not wait out the limit
+    assert not half_close.passed and half_close.detail.key == "check.detail.closed-mid-reply"
+    assert half_close.detail.kwargs == {"got": 0, "expected": len(b"HOLA SERVIDOR\n")}
+    assert half_close.hint == server_hint("half-close")
+    assert half_close.duration < SERVER_SPECS["half-close"].limit / 2
 
 
 def test_one_at_a_time_serves_the_second_client_once_the_first_left(stand_in_reports: dict[str, Report]) -> None:
@@ -204,6 +267,55 @@ def test_a_server_that_never_answers_fails_every_check_within_the_bound() -> Non
     assert report.outcome is Outcome.COMPLETED and report.kind is ServerKind.UNKNOWN
     assert report.passed == 0 and report.failed == len(SERVER_CHECK_IDS)
     assert report.duration < RUN_BOUND_SECONDS
+    for result in report.results:  # each ended by its own limit
+        assert result.duration < SERVER_SPECS[result.check_id].limit + ENDING_MARGIN_SECONDS, result
+
+
+def test_against_a_server_that_never_answers_each_check_ends_at_its_own_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each check gets a limit of its own (0.6 s, 0.7 s, ...): one that waits for a reply waits that long, then
+    fails; none takes longer. (The silent server closes when a client half-closes, and abrupt-close gives its
+    first client a fixed 1.1 s: those end sooner.)"""
+    limits = {check_id: 0.6 + 0.1 * number for number, check_id in enumerate(SERVER_CHECK_IDS)}
+    for check_id, limit in limits.items():
+        monkeypatch.setitem(SERVER_SPECS, check_id, dataclasses.replace(SERVER_SPECS[check_id], limit=limit))
+    silent = SilentServer()
+    try:
+        report = check_server(*silent.address)
+    finally:
+        silent.close()
+    assert report.outcome is Outcome.COMPLETED and report.passed == 0
+    for result in report.results:
+        limit = limits[result.check_id]
+        assert result.duration < limit + ENDING_MARGIN_SECONDS, (result.check_id, result.duration)
+        if result.detail.key == "check.detail.no-reply":
+            assert result.duration >= limit - 0.05, (result.check_id, result.duration)
+    waited = {r.check_id for r in report.results if r.detail.key == "check.detail.no-reply"}
+    assert len(waited) >= len(SERVER_CHECK_IDS) // 2, waited
+
+
+def test_a_check_that_hangs_is_ended_at_its_limit_and_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that never returns (it ignores its own deadline) is cut by the runner at its limit and a
+    backstop; it fails with "did not finish within its limit" and the run goes on to the others."""
+    limit = 0.5
+
+    async def hangs(ctx: ServerContext) -> Verdict:
+        await ctx.connect()
+        await asyncio.Event().wait()  # never set
+        raise AssertionError("unreachable")
+
+    monkeypatch.setitem(server_checks.CHECKS, "half-close", hangs)
+    monkeypatch.setitem(SERVER_SPECS, "half-close", dataclasses.replace(SERVER_SPECS["half-close"], limit=limit))
+    stand_in = StudentServer()
+    try:
+        report = check_server(*stand_in.address)
+        wait_until(lambda: stand_in.connections() == 0, message="the hung check's connection was ended")
+    finally:
+        stand_in.close()
+    assert report.outcome is Outcome.COMPLETED
+    assert failed(report) == {"half-close"}
+    hung = next(r for r in report.results if r.check_id == "half-close")
+    assert hung.detail.key == "check.detail.time-limit" and hung.detail.kwargs == {"seconds": limit}
+    assert limit <= hung.duration < limit + BACKSTOP_SECONDS + ENDING_MARGIN_SECONDS
 
 
 def test_the_run_budget_cuts_the_checks_left_when_it_runs_out() -> None:
