@@ -10,8 +10,9 @@ checking the original classroom server (its real failures, one detail open), at 
 (mayus-check-THEME-LANG-SIZE.png).
 `make screenshots` runs it under Xvfb when available (same picture on every machine).
 Each shot uses a throw-away settings file: the user's own settings are never touched.
-Traffic stays on 127.0.0.1. `--docs` also writes docs/screenshot-THEME.png,
-docs/load-test.png (the load test after a run) and docs/check.png (light theme, English).
+Traffic stays on 127.0.0.1. `--docs` also writes the READMEs' pictures: docs/screenshot-THEME.png,
+docs/load-test.png (the load test after a run) and docs/check.png (light theme) in English for README.md,
+and the same in Spanish for README.es.md (docs/screenshot-THEME.es.png, load-test.es.png, check.es.png).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ MESSAGES = {
     "es": ("hola servidor", "¿qué tal?", "temperatura=21.5"),
     "en": ("hello server", "how are you?", "temperature=21.5"),
 }
-DOCS_LANGUAGE = "en"  # docs/screenshot-<theme>.png
+DOCS_LANGUAGE = "en"  # docs/screenshot-<theme>.png; the other languages get docs/screenshot-<theme>.<language>.png
 CHECK_DETAIL = "concurrent-clients"  # the original server's best-known weakness, its detail open
 
 
@@ -138,6 +139,7 @@ def shoot_load(outdir: Path, language: str, theme_name: str) -> None:
 
     def show(app: App) -> None:
         _resize(app)
+        start_server(app, _port_to_show())  # "Use my server" then aims at it, even when the default port is taken
         start_load_test(app, clients=LOAD_CLIENTS, seconds=LOAD_SECONDS, in_flight=LOAD_IN_FLIGHT)
         pump_until(app, lambda: app.load_view.chart.points >= LOAD_SHOWN_POINTS, LOAD_TIMEOUT, "a chart with a shape")
         for stage, sizes in (("running", (SIZE, MIN_SIZE)), ("done", (MIN_SIZE, SIZE))):
@@ -209,15 +211,22 @@ def main(argv: list[str] | None = None) -> int:
             shoot(path, language, theme_name)
             shoot_load(args.outdir, language, theme_name)
             shoot_check(args.outdir, language, theme_name)
-            if args.docs is not None and language == DOCS_LANGUAGE:
+            if args.docs is not None:
                 args.docs.mkdir(parents=True, exist_ok=True)
-                _copy(path, args.docs / f"screenshot-{theme_name}.png")
+                suffix = _docs_suffix(language)
+                _copy(path, args.docs / f"screenshot-{theme_name}{suffix}.png")
                 if theme_name == THEMES[0]:  # light
                     done = args.outdir / f"mayus-load-done-{theme_name}-{language}-{SIZE}.png"
-                    _copy(done, args.docs / "load-test.png")
-                    _copy(args.outdir / f"mayus-check-{theme_name}-{language}-{SIZE}.png", args.docs / "check.png")
+                    _copy(done, args.docs / f"load-test{suffix}.png")
+                    check = args.outdir / f"mayus-check-{theme_name}-{language}-{SIZE}.png"
+                    _copy(check, args.docs / f"check{suffix}.png")
     shoot_mismatch(args.outdir / f"mayus-load-mismatch-{THEMES[0]}-{DOCS_LANGUAGE}.png")
     return 0
+
+
+def _docs_suffix(language: str) -> str:
+    """README.md's pictures have none (docs/check.png), each other README's its language (docs/check.es.png)."""
+    return "" if language == DOCS_LANGUAGE else f".{language}"
 
 
 def _copy(source: Path, target: Path) -> None:
