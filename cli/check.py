@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from cli.options import port
+from cli.output import Output
 from core.check import (
     CLIENT_CHECK_IDS,
     SERVER_CHECK_IDS,
@@ -69,11 +70,12 @@ def _common(p: argparse.ArgumentParser) -> None:
 # --- running ---------------------------------------------------------------------------------------
 
 
-def _utf8_safe(out: TextIO) -> TextIO:
-    """A console that cannot show ✓ gets a replacement character rather than a crash."""
+def _console(out: TextIO) -> Output:
+    """The face's output: a console that cannot show ✓ gets a replacement character rather than a crash, and
+    a reader that goes away (`| head -1`) turns the output off rather than raising."""
     if isinstance(out, io.TextIOWrapper):
         out.reconfigure(errors="replace")
-    return out
+    return Output(out)
 
 
 def _wait(job: CheckJob[Any], timeout: float) -> Any:
@@ -89,7 +91,7 @@ def run_server_face(args: argparse.Namespace) -> int:
     if args.targets is not None and args.gradescope is not None:
         args.parser.error("--gradescope writes one student's results: use it without --targets")
     tr = Translator(args.lang or detect_os_language())
-    out = _utf8_safe(sys.stdout)
+    out = _console(sys.stdout)
     if args.targets is not None:
         return _run_class(args, tr, out)
     printer = None if args.json else OrderedPrinter(tr, out, SERVER_CHECK_IDS)
@@ -102,7 +104,7 @@ def run_server_face(args: argparse.Namespace) -> int:
 
 def run_client_face(args: argparse.Namespace) -> int:
     tr = Translator(args.lang or detect_os_language())
-    out = _utf8_safe(sys.stdout)
+    out = _console(sys.stdout)
     printer = None if args.json else OrderedPrinter(tr, out, CLIENT_CHECK_IDS)
     if printer is not None:
         printer.line(tr("check.face.client-header", command=" ".join(args.program), port=args.port))
@@ -112,10 +114,10 @@ def run_client_face(args: argparse.Namespace) -> int:
 
 
 def _finish(
-    args: argparse.Namespace, tr: Translator, out: TextIO, report: Report, printer: OrderedPrinter | None
+    args: argparse.Namespace, tr: Translator, out: Output, report: Report, printer: OrderedPrinter | None
 ) -> int:
     if args.json:
-        print(json.dumps(report_json(report, tr), ensure_ascii=False, indent=2), file=out, flush=True)
+        out.notice(json.dumps(report_json(report, tr), ensure_ascii=False, indent=2))
     elif printer is not None:
         printer.end(report)
     if args.gradescope is not None:
@@ -138,14 +140,14 @@ def exit_code(report: Report) -> int:
     return EXIT_ALL_PASSED if report.all_passed else EXIT_SOME_FAILED
 
 
-def _write(path: Path, tr: Translator, out: TextIO, write: Callable[[Path], object], quiet: bool) -> None:
+def _write(path: Path, tr: Translator, out: Output, write: Callable[[Path], object], quiet: bool) -> None:
     try:
         write(path)
     except OSError as exc:
-        print(tr("check.face.cannot-write", path=path, detail=exc.strerror or exc), file=sys.stderr, flush=True)
+        out.notice(tr("check.face.cannot-write", path=path, detail=exc.strerror or exc), sys.stderr)
         return
     if not quiet:
-        print(tr("check.face.written", path=path), file=out, flush=True)
+        out.notice(tr("check.face.written", path=path))
 
 
 def _label(host: str, port_: int) -> str:
@@ -156,7 +158,7 @@ def _label(host: str, port_: int) -> str:
 
 
 def detail_text(detail: Detail, tr: Translator) -> str:
-    return tr(detail.key, **detail.kwargs)
+    return tr.check_detail(detail)
 
 
 def _test_name(result: CheckResult, tr: Translator) -> str:
@@ -228,7 +230,7 @@ class OrderedPrinter:
     `add` is called from the run's worker thread; printing from there is fine for a terminal.
     """
 
-    def __init__(self, tr: Translator, out: TextIO, order: Sequence[str]) -> None:
+    def __init__(self, tr: Translator, out: Output, order: Sequence[str]) -> None:
         self._tr = tr
         self._out = out
         self._order = list(order)
@@ -236,7 +238,7 @@ class OrderedPrinter:
         self._printed = 0
 
     def line(self, text: str) -> None:
-        print(text, file=self._out, flush=True)
+        self._out.notice(text)
 
     def add(self, result: CheckResult) -> None:
         self._waiting[result.check_id] = result
@@ -256,14 +258,14 @@ class OrderedPrinter:
         if outline:
             self.line(outline)
         if report.error is None:
-            seconds = f"{report.duration:.1f}"
+            seconds = self._tr.decimal(report.duration, 1)
             self.line(self._tr("check.face.summary", passed=report.passed, failed=report.failed, seconds=seconds))
 
 
 # --- a class at a time -------------------------------------------------------------------------------
 
 
-def _run_class(args: argparse.Namespace, tr: Translator, out: TextIO) -> int:
+def _run_class(args: argparse.Namespace, tr: Translator, out: Output) -> int:
     try:
         students = read_targets(args.targets)
     except TargetsError as exc:
@@ -271,7 +273,7 @@ def _run_class(args: argparse.Namespace, tr: Translator, out: TextIO) -> int:
 
     def on_report(student: Student, report: Report) -> None:
         if not args.json:
-            print(f"{student.name} ({student.label}): {_short(report, tr)}", file=out, flush=True)
+            out.notice(f"{student.name} ({student.label}): {_short(report, tr)}")
 
     job = start_class_check(students, on_report=on_report)
     budget = len(students) * (RUN_BUDGET_SECONDS + WAIT_MARGIN_SECONDS)
@@ -279,12 +281,9 @@ def _run_class(args: argparse.Namespace, tr: Translator, out: TextIO) -> int:
     rows = list(result.rows)
     if args.json:
         objects = [{"name": student.name, **report_json(report, tr)} for student, report in rows]
-        print(json.dumps(objects, ensure_ascii=False, indent=2), file=out, flush=True)
+        out.notice(json.dumps(objects, ensure_ascii=False, indent=2))
     else:
-        print(file=out)
-        for line in class_table(rows, tr):
-            print(line, file=out)
-        out.flush()
+        out.notice("\n".join(["", *class_table(rows, tr)]))
     if args.csv is not None:
         _write(args.csv, tr, out, lambda path: write_csv(path, class_rows(rows)), quiet=args.json)
     if result.outcome is Outcome.CANCELLED:
@@ -297,7 +296,7 @@ def _run_class(args: argparse.Namespace, tr: Translator, out: TextIO) -> int:
 def _short(report: Report, tr: Translator) -> str:
     if report.error is not None:
         return _outline(report, tr)
-    return tr("check.face.summary", passed=report.passed, failed=report.failed, seconds=f"{report.duration:.1f}")
+    return tr("check.face.summary", passed=report.passed, failed=report.failed, seconds=tr.decimal(report.duration, 1))
 
 
 def class_table(rows: Sequence[tuple[Student, Report]], tr: Translator) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import queue
 import signal
 import sys
@@ -26,9 +25,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import FrameType
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
 from cli.options import ENDINGS, add_language, argument_bytes, port, positive_seconds, translator
+from cli.output import Output, silence_stdout
 from cli.tls import BadOption, ClientTls, add_client_options, client_tls
 from core import platforms
 from core.addresses import describe_peer
@@ -191,45 +191,6 @@ class _Session:
                 self.changed.wait(min(quiet_until, deadline) - now if now < quiet_until else POLL_SECONDS)
 
 
-class _Output:
-    """The terminal's output, shared by the worker thread (arrivals) and the main thread (notices)."""
-
-    def __init__(self, text: TextIO) -> None:
-        self._text = text
-        self._lock = threading.Lock()
-        self.mid_line = False  # a partial line was written (an entry still arriving)
-        self.broken = False  # stdout was closed (say, `| head -1`): nothing more is written
-
-    def write(self, text: str, ends_line: bool) -> None:
-        with self._lock:
-            self._guard(lambda: self._text.write(text + ("\n" if ends_line else "")))
-            self.mid_line = not ends_line
-
-    def notice(self, line: str, stream: TextIO | None = None) -> None:
-        """A line of its own, after any partial line."""
-        with self._lock:
-            out = stream or self._text
-            self._guard(lambda: out.write(("\n" if self.mid_line else "") + line + "\n"))
-            self.mid_line = False
-
-    def _guard(self, write: Callable[[], object]) -> None:
-        if self.broken:
-            return
-        try:
-            write()
-            self._text.flush()
-        except (OSError, ValueError):  # the reader went away (EPIPE; EINVAL on Windows): stop writing, quietly
-            self.broken = True
-            _silence_stdout()
-
-
-def _silence_stdout() -> None:
-    """Point stdout at the null device, so Python's final flush cannot fail with a traceback."""
-    with contextlib.suppress(OSError, ValueError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-
-
 def _open_client(target: Target, on_event: Callable[[Event], None], session: _Session, tr: Translator) -> TcpClient:
     """Connect; raise _Failed (after saying why on stderr) if that does not work."""
     client = TcpClient(on_event)
@@ -257,7 +218,7 @@ class _SendPrinter:
     """Writes replies' bytes to stdout as they arrive; unsolicited entries go to stderr, cut."""
 
     def __init__(
-        self, session: _Session, out: BinaryIO, output: _Output, tr: Translator, messages: int, target: Target
+        self, session: _Session, out: BinaryIO, output: Output, tr: Translator, messages: int, target: Target
     ) -> None:
         self._session, self._out, self._output, self._tr = session, out, output, tr
         self._messages = messages  # replies to these go to stdout; anything else is not an answer to them
@@ -292,13 +253,13 @@ class _SendPrinter:
                 self._out.flush()
         except (OSError, ValueError):  # as above
             self._output.broken = True
-            _silence_stdout()
+            silence_stdout()
 
 
 def send(target: Target, messages: Sequence[bytes], tr: Translator, reply_timeout: float) -> int:
     """Send each message, write each reply; 0 when every message got a reply, else 1 with one line on stderr."""
     session = _Session()
-    output = _Output(sys.stdout)
+    output = Output(sys.stdout)
     try:
         printer = _SendPrinter(session, sys.stdout.buffer, output, tr, len(messages), target)
         client = _open_client(target, printer, session, tr)
@@ -350,7 +311,7 @@ def _wait_for_reply(session: _Session, number: int, timeout: float) -> str:
 class _ConnectPrinter:
     """Writes what arrives as text as it arrives: each entry on a line, with its round trip or its kind."""
 
-    def __init__(self, session: _Session, output: _Output, tr: Translator, target: Target) -> None:
+    def __init__(self, session: _Session, output: Output, tr: Translator, target: Target) -> None:
         self._session, self._output, self._tr, self._target = session, output, tr, target
         self._text: dict[int, VisibleText] = {}
         self._held_cr: dict[int, bool] = {}
@@ -421,7 +382,7 @@ def connect(
         session.interrupt()
 
     previous = {signum: signal.signal(signum, on_interrupt) for signum in platforms.interrupt_signals()}
-    output = _Output(sys.stdout)
+    output = Output(sys.stdout)
     try:
         try:
             client = _open_client(target, _ConnectPrinter(session, output, tr, target), session, tr)
@@ -439,7 +400,7 @@ def connect(
 def _converse(
     client: TcpClient,
     session: _Session,
-    output: _Output,
+    output: Output,
     target: Target,
     tr: Translator,
     inputs: queue.SimpleQueue[object],

@@ -107,9 +107,9 @@ def format_server_event(event: Event, tr: Translator, quiet: bool) -> str | None
             said = tr.reason(reason) if error is None else tr.error(error)  # TLS: what failed, in plain words
             return tr("cli.serve.client_disconnected", client=cid, reason=said)
         case MessageReceived(client_id=cid, data=data, size=size, continued=continued) if not quiet:
-            return f"client #{cid} -> {_message(data, size, tr)}{_continued(continued, tr)}"
+            return tr("cli.serve.received", client=cid, message=_message(data, size, tr) + _continued(continued, tr))
         case ReplySent(client_id=cid, data=data, size=size, continued=continued) if not quiet:
-            return f"client #{cid} <- {_message(data, size, tr)}{_continued(continued, tr)}"
+            return tr("cli.serve.replied", client=cid, message=_message(data, size, tr) + _continued(continued, tr))
     return None
 
 

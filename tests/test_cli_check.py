@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -269,3 +270,25 @@ def test_check_client_with_a_program_that_never_connects_exits_2(tmp_path: Path)
     done = run_main("check-client", "--port", str(free_port()), "--lang", "en", "--", str(program))
     assert done.returncode == 2
     assert done.stdout.splitlines()[-1].startswith("Could not connect at all: the program did not connect")
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(server: RunningServer) -> None:
+    # `check | head -1`: the pipe closes after the first line, while the checks still report from their thread.
+    reader = subprocess.Popen(
+        [sys.executable, str(REPO / "main.py"), "check", "--port", str(server.port), "--lang", "en"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.readline().startswith(b"Checking the server at")
+    reader.stdout.close()
+    errors = reader.stderr.read().decode("utf-8", "replace")
+    assert reader.wait(RUN_TIMEOUT_SECONDS) == 0
+    assert "Traceback" not in errors and "Error" not in errors, errors
+
+
+def test_the_summary_reads_with_the_languages_decimal_mark(server: RunningServer) -> None:
+    done = run_main("check", "--port", str(server.port), "--lang", "es")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.fullmatch(rf"{len(SERVER_CHECK_IDS)} bien, 0 mal en \d+,\d s", done.stdout.splitlines()[-1])

@@ -10,6 +10,8 @@ EN: dict[str, str] = {
     "cli.serve.dropped": "… {count} log lines dropped (the output could not keep up)",
     "cli.serve.client_connected": "client #{client} connected from {address}",
     "cli.serve.client_disconnected": "client #{client} disconnected ({reason})",
+    "cli.serve.received": "client #{client} -> {message}",
+    "cli.serve.replied": "client #{client} <- {message}",
     "cli.serve.totals": "totals: {messages_in} messages in, {messages_out} replies, {bytes_in} bytes in, "
     "{bytes_out} bytes out, {refused} connections refused",
     "cli.connect.ready": "connected to {address}. Type a message and press Enter; Ctrl+D disconnects.",
@@ -29,6 +31,8 @@ ES: dict[str, str] = {
     "cli.serve.dropped": "… {count} líneas del registro descartadas (la salida no daba abasto)",
     "cli.serve.client_connected": "cliente #{client} conectado desde {address}",
     "cli.serve.client_disconnected": "cliente #{client} desconectado ({reason})",
+    "cli.serve.received": "cliente #{client} -> {message}",
+    "cli.serve.replied": "cliente #{client} <- {message}",
     "cli.serve.totals": "totales: {messages_in} mensajes recibidos, {messages_out} respuestas, {bytes_in} bytes "
     "recibidos, {bytes_out} bytes enviados, {refused} conexiones rechazadas",
     "cli.connect.ready": "conectado a {address}. Escribe un mensaje y pulsa Intro; Ctrl+D desconecta.",

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
+from core.check.results import Detail
 from core.errors import ErrorInfo
 from core.events import DisconnectReason, TlsInfo
 from core.input_modes import InputError
@@ -17,6 +18,7 @@ from words.tables import FALLBACK_LANGUAGE, TABLES
 # How digits are grouped and decimals marked in each language (12,345.6 / 12.345,6).
 _THOUSANDS = {"en": ",", "es": "."}
 _DECIMAL = {"en": ".", "es": ","}
+CHECK_DECIMALS = 1  # the checker's times are to a tenth of a second
 
 
 class Translator:
@@ -39,6 +41,14 @@ class Translator:
 
     def reason(self, reason: DisconnectReason) -> str:
         return self(f"reason.{reason.value}")
+
+    def check_detail(self, detail: Detail) -> str:
+        """Why a check passed or failed, its times with the language's decimal mark (2,2 s in Spanish)."""
+        values = {
+            name: self.decimal(value, CHECK_DECIMALS) if isinstance(value, float) else value
+            for name, value in detail.values
+        }
+        return self(detail.key, **values)
 
     def input_error(self, error: InputError) -> str:
         """What is wrong with a typed message, and where (counting characters from 1)."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import customtkinter as ctk
 
-from core.check import SERVER_CHECK_IDS, CheckResult, Detail, Outcome, Report
+from core.check import SERVER_CHECK_IDS, CheckResult, Outcome, Report
 from core.check.targets import Student
 from gui import theme
 from gui.ctk_private import inner_text
@@ -39,13 +39,6 @@ TABLE_MARK_WIDTH = 28
 TABLE_TOTAL_WIDTH = 40
 TABLE_ROWS = 6
 Render = Callable[[], str]
-DECIMALS = 1  # the checker's times are to a tenth of a second
-
-
-def say(tr: Translator, detail: Detail) -> str:
-    """A checker's detail in the UI's language, its times with the language's decimal mark (2,2 s in Spanish)."""
-    values = {name: tr.decimal(value, DECIMALS) if isinstance(value, float) else value for name, value in detail.values}
-    return tr(detail.key, **values)
 
 
 class _Row:
@@ -153,7 +146,7 @@ class _Row:
         result, tr = self.result, self._tr
         if result is None:
             return ""
-        parts = [tr("check.view.what", detail=say(tr, result.detail))]
+        parts = [tr("check.view.what", detail=tr.check_detail(result.detail))]
         for key, clip in (("check.view.sent", result.sent), ("check.view.received", result.received)):
             parts.append(tr(key, size=tr.count(clip.length)))
             parts.append(shown_bytes(clip) or tr("check.view.nothing"))

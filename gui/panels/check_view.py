@@ -47,7 +47,7 @@ from gui import theme
 from gui.event_pump import EventPump
 from gui.fonts import Fonts
 from gui.keyboard import make_keyboard_ready
-from gui.panels.check_results import Checklist, ClassTable, Render, say
+from gui.panels.check_results import Checklist, ClassTable, Render
 from gui.panels.widgets import PADDING, StatusLine, fit_wrap, parse_port, replace_entry_text, set_enabled
 from gui.parts.check_display import (
     CheckMessage,
@@ -442,7 +442,7 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
         """How the run went: passed and failed, or why nothing could be checked, or that it was stopped."""
         tr = self._tr
         if report.error is not None:
-            error = say(tr, report.error)
+            error = tr.check_detail(report.error)
             key = "check.face.not-started" if report.outcome is Outcome.NOT_STARTED else "check.face.unreachable"
             return tr(key, error=error)
         if report.outcome is Outcome.CANCELLED:
@@ -544,7 +544,7 @@ class CheckView(ctk.CTkFrame):  # type: ignore[misc]
             students = read_targets(path)
         except TargetsError as exc:
             detail = exc.detail
-            self._problem(lambda: say(self._tr, detail))
+            self._problem(lambda: self._tr.check_detail(detail))
             return False
         self.set_targets(targets_text(students))
         count = len(students)

@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 import pytest
 
-from cli.serve import LOG_MESSAGE_CHARS
+from cli.serve import LOG_MESSAGE_CHARS, format_server_event
+from core.events import MessageReceived, ReplySent, Stamp
 from tests.support.launcher import ServeProcess
 from tests.support.processes import mayus, run_watched
 from tests.support.servers import RunningServer
 from tests.support.sockets import IPV6_LOOPBACK, connect_raw, recv_exactly, recv_until_closed
+from words import Translator
 
 
 def test_serve_logs_each_message_and_stops_cleanly_on_ctrl_c(serve_process: Callable[..., ServeProcess]) -> None:
@@ -154,3 +156,11 @@ def test_serve_on_every_interface_names_each_address_and_writes_ipv6_peers_in_br
     _code, out = server.interrupt()
     assert "client #1 connected from [::1]:" in out
     assert "client #2 connected from 127.0.0.1:" in out
+
+
+def test_serve_logs_messages_in_the_language_asked() -> None:
+    es, when = Translator("es"), Stamp.now()
+    received = format_server_event(MessageReceived(1, b"hola\n", 5, b"\n", False, when), es, quiet=False)
+    replied = format_server_event(ReplySent(1, b"HOLA\n", 5, b"\n", True, when), es, quiet=False)
+    assert received == "cliente #1 -> hola"
+    assert replied == "cliente #1 <- HOLA  (continuación: más de la línea de arriba)"

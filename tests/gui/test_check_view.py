@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from core.check import SERVER_CHECK_IDS, Detail
+from core.check import SERVER_CHECK_IDS
 from core.check.table import CSV_FIXED_COLUMNS, CSV_TOTAL_COLUMNS
 from gui import theme
 from gui.app import App
 from gui.ctk_private import destroy_ctk_window, focus_surface
-from gui.panels.check_results import Checklist, say
+from gui.panels.check_results import Checklist
 from gui.panels.server_panel import ServerState
 from gui.parts.check_display import quote_path
 from tests.core.check.conftest import free_port
@@ -29,7 +29,7 @@ from tests.support.peers import OriginalServer
 from tests.support.students import BytesUpperServer, RefusingPort, StudentServer, process_alive, write_client
 from tests.support.waiting import pump_until, worker_threads
 from tests.support.window import check_server, pick, press, show_check, switch_to, type_into, wait_check_done
-from words import TABLES, Translator
+from words import TABLES
 
 # A client that notes its PID, connects, and then hangs: only the checker's ending of it can stop it.
 PID_THEN_HANG = r"""
@@ -290,15 +290,6 @@ def test_a_bad_line_in_the_class_list_says_which(app: App) -> None:
     view.run_button.invoke()
     assert view.status.text == 'Line 2 is not "host:port name" nor name,host,port: 127.0.0.1 Luis'
     assert not view.running
-
-
-def test_a_checkers_time_reads_with_the_languages_decimal_mark() -> None:
-    detail = Detail.of("check.detail.no-reply", seconds=2.5)
-    assert say(Translator("es"), detail) == "ninguna respuesta en 2,5 s"
-    assert say(Translator("en"), detail) == "no reply within 2.5 s"
-    assert say(Translator("en"), Detail.of("check.detail.bad-port", port=70000)) == (
-        "70000 is not a port: a port is a whole number from 1 to 65535"  # whole numbers as they are: no grouping
-    )
 
 
 def test_the_view_is_built_when_first_shown_in_the_language_of_the_moment(app: App) -> None:

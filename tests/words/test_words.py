@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.check.registry import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
-from core.check.results import ServerKind
+from core.check.results import Detail, ServerKind
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
 from core.input_modes import PROBLEMS, InputMode
@@ -133,3 +133,12 @@ def test_the_words_package_never_imports_tk() -> None:
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
         assert not any(name.split(".")[0] in ("tkinter", "customtkinter", "gui") for name in names), path
+
+
+def test_a_checkers_time_reads_with_the_languages_decimal_mark() -> None:
+    detail = Detail.of("check.detail.no-reply", seconds=2.5)
+    assert Translator("es").check_detail(detail) == "ninguna respuesta en 2,5 s"
+    assert Translator("en").check_detail(detail) == "no reply within 2.5 s"
+    assert Translator("en").check_detail(Detail.of("check.detail.bad-port", port=70000)) == (
+        "70000 is not a port: a port is a whole number from 1 to 65535"  # whole numbers as they are: no grouping
+    )
