@@ -5,7 +5,10 @@ customtkinter's controls draw themselves on a canvas that Tk's traversal skips. 
 the window is built, `make_keyboard_ready` walks it once: each button, check box,
 switch, radio button and each segment of a segmented button gets a canvas that takes
 the focus, a ring drawn while it has it, and Space/Enter bound to its own action;
-entries, text boxes and tables get the ring too.
+entries, text boxes (read-only ones too: the conversation) and tables get the ring
+too. A drop-down (option menu) takes the focus and wears a ring drawn on its canvas
+(it has no border); Space, Enter and Down choose its next value, Up the one before,
+as a click on that value would.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from gui import theme
 from gui.ctk_private import focus_surface, segment_buttons
 
 RING_WIDTH = 2
+RING_TAG = "keyboard_ring"  # the ring drawn on a drop-down's canvas
 
 
 def make_keyboard_ready(root: tkinter.Misc) -> int:
@@ -37,10 +41,17 @@ def make_keyboard_ready(root: tkinter.Misc) -> int:
         elif isinstance(widget, (ctk.CTkCheckBox, ctk.CTkSwitch)):
             _pressable(widget, widget.toggle)
             count += 1
+        elif isinstance(widget, ctk.CTkOptionMenu):
+            _steppable(widget)
+            count += 1
         elif isinstance(widget, ctk.CTkRadioButton):
             _pressable(widget, widget.invoke)
             count += 1
-        elif isinstance(widget, (ctk.CTkEntry, ctk.CTkComboBox, ctk.CTkTextbox)):
+        elif isinstance(widget, (ctk.CTkEntry, ctk.CTkComboBox)):
+            _ringed(widget)
+            count += 1
+        elif isinstance(widget, ctk.CTkTextbox):
+            focus_surface(widget).configure(takefocus=True)  # a read-only text too (Tk skips disabled ones)
             _ringed(widget)
             count += 1
         elif isinstance(widget, ttk.Treeview):
@@ -92,3 +103,47 @@ def _ringed(widget: Any) -> None:
 
     surface.bind("<FocusIn>", focused, add="+")
     surface.bind("<FocusOut>", left, add="+")
+
+
+def _steppable(menu: ctk.CTkOptionMenu) -> None:
+    """A drop-down: focus on Tab, a ring while focused, Space/Enter/Down for the next value, Up for the one before."""
+    surface = focus_surface(menu)
+    surface.configure(takefocus=True)
+
+    def step(by: int) -> str:
+        values = list(menu.cget("values"))
+        if values and str(menu.cget("state")) != "disabled":
+            now = values.index(menu.get()) if menu.get() in values else -1
+            chosen = values[(now + by) % len(values)]
+            menu.set(chosen)  # set() alone does not call the command: what a click on the value would do
+            command = menu.cget("command")
+            if command is not None:
+                command(chosen)
+        return "break"
+
+    for key in ("<space>", "<Return>", "<KP_Enter>", "<Down>"):
+        surface.bind(key, lambda _e: step(1), add="+")
+    surface.bind("<Up>", lambda _e: step(-1), add="+")
+
+    def focused(_event: Any) -> None:
+        surface.delete(RING_TAG)
+        width, height = surface.winfo_width(), surface.winfo_height()
+        inset = RING_WIDTH // 2
+        colour = theme.pick(theme.FOCUS_RING, str(ctk.get_appearance_mode()).lower())
+        corners = _rounded_box(inset, inset, width - inset, height - inset, int(menu.cget("corner_radius")))
+        surface.create_polygon(corners, smooth=True, fill="", outline=colour, width=RING_WIDTH, tags=RING_TAG)
+
+    surface.bind("<FocusIn>", focused, add="+")
+    surface.bind("<FocusOut>", lambda _e: surface.delete(RING_TAG), add="+")
+
+
+def _rounded_box(left: int, top: int, right: int, bottom: int, radius: int) -> list[int]:
+    """The points of a rectangle with rounded corners, for a smoothed canvas polygon (each corner given twice
+    keeps the straight sides straight)."""
+    r = max(1, min(radius, (right - left) // 2, (bottom - top) // 2))
+    return [
+        *(left + r, top, left + r, top, right - r, top, right - r, top),
+        *(right, top, right, top + r, right, top + r, right, bottom - r, right, bottom - r),
+        *(right, bottom, right - r, bottom, right - r, bottom, left + r, bottom, left + r, bottom),
+        *(left, bottom, left, bottom - r, left, bottom - r, left, top + r, left, top + r, left, top),
+    ]
