@@ -17,6 +17,7 @@ from core.defaults import LineEnding
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
+from gui.keyboard import make_keyboard_ready
 from gui.panels.widgets import PADDING, StatusLine, replace_entry_text
 from gui.parts.saved_messages import BadSavedMessages, SavedMessage, SavedMessages
 from words import Translator
@@ -114,6 +115,7 @@ class SavedWindow(ctk.CTkToplevel):  # type: ignore[misc]
         theme.style_tree(self, theme_name, fonts.table.metrics("linespace") + 8, fonts.table)
         self.retranslate()
         self.refresh()
+        make_keyboard_ready(self)  # built after the main window was: its controls get their rings and keys here
 
     # -- intents -------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from core.input_modes import InputMode
 from core.interfaces import LocalAddress
 from gui import theme
 from gui.app import App
-from gui.ctk_private import inner_text
+from gui.ctk_private import focus_surface, inner_text
 from gui.panels.client_panel import RECENT_TARGETS, ConnectionState
 from gui.parts.log_model import EDGE, Direction, LogEntry, Side
 from tests.support.peers import DeviceServer, StandInServer
@@ -152,6 +152,8 @@ def test_a_saved_message_is_repeated_from_the_saved_window(app: App) -> None:
     assert window is not None
     window.add_button.invoke()
     window.select(0)
+    pump_until(app, lambda: bool(window.winfo_viewable()), message="the saved messages' window on screen")
+    assert focus_surface(window.send_button).tk_focusNext() == focus_surface(window.repeat_button)  # Tab: Send, Repeat
     window.repeat_button.invoke()  # not connected yet: said, not silently ignored
     assert panel.status.text == "Not connected. Connect to a server first."
     connected(app)
