@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint venv dev-venv serve bench bench-pinned bench-load bench-gui screenshots desktop undesktop app clean
+.PHONY: run test lint venv dev-venv serve bench bench-pinned bench-load bench-gui bench-workbench screenshots desktop undesktop app clean
 
 run:
 	$(PYTHON) run.py
@@ -42,6 +42,10 @@ bench-pinned: dev-venv
 # The window under a 1,000-client flood (timer delay, throughput vs headless) and its startup time; Xvfb if no DISPLAY.
 bench-gui: dev-venv
 	$(BIN)/python -m bench.gui_bench
+
+# The workbench's numbers: a search over the log's 5,000 lines, and the Tk tick while repeating every 10 ms.
+bench-workbench: dev-venv
+	$(BIN)/python -m bench.workbench_bench
 
 # Linux: a menu entry with the icon that starts this checkout (~/.local/share/applications, icons/hicolor).
 desktop: venv

@@ -426,6 +426,20 @@ class App(ctk.CTk):  # type: ignore[misc]
             return
         self.send(data, message.line_ending)
 
+    def repeat_saved(self, message: SavedMessage) -> None:
+        """Repeat a saved message (its own mode and ending) every N ms, N times, as the client panel's fields say."""
+        panel = self.client_panel
+        try:
+            data = message.data()
+        except InputError as exc:
+            problem = exc
+            panel.status.show(lambda: self.tr.input_error(problem), theme.ERROR)
+            return
+        if panel.state is not ConnectionState.CONNECTED:
+            panel.show_problem("client.not_connected")
+            return
+        panel.start_repeat((data, message.line_ending))
+
     def send_saved_number(self, number: int) -> None:
         if 1 <= number <= len(self.saved.items):
             self.send_saved(self.saved.items[number - 1])
@@ -450,6 +464,7 @@ class App(ctk.CTk):  # type: ignore[misc]
             theme_name=str(self.settings.theme),
             current=current,
             on_send=self.send_saved,
+            on_repeat=self.repeat_saved,
             on_change=self.save_settings,
         )
 

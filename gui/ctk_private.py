@@ -74,11 +74,6 @@ def segment_buttons(segmented: ctk.CTkSegmentedButton) -> list[Any]:
     return list(segmented._buttons_dict.values())
 
 
-def open_dropdown(option_menu: ctk.CTkOptionMenu) -> None:
-    """Open a CTkOptionMenu's list, as a click on it does (the keyboard's Space and Enter)."""
-    option_menu._open_dropdown_menu()
-
-
 def choose_option(option_menu: ctk.CTkOptionMenu, value: str) -> None:
     """Pick `value` in a CTkOptionMenu as its list does: shown, and its command called (`set()` would not call it)."""
     option_menu._dropdown_callback(value)

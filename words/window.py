@@ -14,10 +14,13 @@ EN: dict[str, str] = {
     "help.key.save": "save the conversation",
     "help.key.saved": "send saved message 1 … 9",
     "help.key.history": "earlier messages · clear the box",
-    "help.key.tab": "move between every control; Space or Enter presses the one with the ring",
-    "help.saved_and_again": "★ beside Send opens the saved messages. Repeat sends the message in the box every so "
-    "many milliseconds, so many times (empty: until stopped). Reconnect tries again when the connection drops: "
-    "after the seconds you give, then twice as long each time, up to 30 s.",
+    "help.key.tab": "move between every control; Space or Enter presses the one with the ring (in a drop-down: "
+    "the next choice; ↑ the one before)",
+    "help.key.line": "on the underlined line of the conversation: its hex · its menu (save it as a message)",
+    "help.saved_and_again": "★ beside Send opens the saved messages. Repeat sends the message in the box (or, "
+    "from the ★ window, the saved one chosen) every so many milliseconds, so many times (empty: until "
+    "stopped). Reconnect tries again when the connection drops: after the seconds you give, then twice as long "
+    "each time, up to 30 s.",
     "help.key.help": "this help",
     "help.tls": "TLS: the switch in the server's panel makes every client connect with TLS (the first time, a "
     "certificate is made for this computer; its fingerprint shows in the panel and the log). The client's switch "
@@ -53,6 +56,7 @@ EN: dict[str, str] = {
     "saved.name": "Name",
     "saved.text": "Message",
     "saved.send": "Send",
+    "saved.repeat": "Repeat",
     "saved.update": "Keep edits",
     "saved.delete": "Delete",
     "saved.name_empty": "A saved message needs a name.",
@@ -97,6 +101,7 @@ EN: dict[str, str] = {
     "counter.bytes_out": "Bytes out",
     "counter.rate": "Messages/s",
     "counter.refused": "Refused",
+    "counter.pushed": "Pushed",
     # clients table
     "clients.title": "Connected clients",
     "clients.col.id": "#",
@@ -224,10 +229,13 @@ ES: dict[str, str] = {
     "help.key.save": "guardar la conversación",
     "help.key.saved": "enviar el mensaje guardado 1 … 9",
     "help.key.history": "mensajes anteriores · vaciar el cuadro",
-    "help.key.tab": "pasar por todos los controles; Espacio o Intro pulsa el que tiene el marco",
-    "help.saved_and_again": "★ junto a Enviar abre los mensajes guardados. Repetir envía el mensaje del cuadro cada "
-    "tantos milisegundos, tantas veces (vacío: hasta parar). Reconectar vuelve a intentarlo si se corta la "
-    "conexión: tras los segundos que indiques, y cada vez el doble, hasta 30 s.",
+    "help.key.tab": "pasar por todos los controles; Espacio o Intro pulsa el que tiene el marco (en una lista: "
+    "la opción siguiente; ↑ la anterior)",
+    "help.key.line": "en la línea subrayada de la conversación: su hex · su menú (guardarla como mensaje)",
+    "help.saved_and_again": "★ junto a Enviar abre los mensajes guardados. Repetir envía el mensaje del cuadro (o, "
+    "desde la ventana ★, el guardado elegido) cada tantos milisegundos, tantas veces (vacío: hasta parar). "
+    "Reconectar vuelve a intentarlo si se corta la conexión: tras los segundos que indiques, y cada vez el "
+    "doble, hasta 30 s.",
     "help.key.help": "esta ayuda",
     "help.tls": "TLS: el interruptor del panel del servidor hace que todo cliente se conecte con TLS (la primera "
     "vez se crea un certificado para este equipo; su huella se ve en el panel y en el registro). El del cliente "
@@ -265,6 +273,7 @@ ES: dict[str, str] = {
     "saved.name": "Nombre",
     "saved.text": "Mensaje",
     "saved.send": "Enviar",
+    "saved.repeat": "Repetir",
     "saved.update": "Guardar cambios",
     "saved.delete": "Borrar",
     "saved.name_empty": "Un mensaje guardado necesita un nombre.",
@@ -309,6 +318,7 @@ ES: dict[str, str] = {
     "counter.bytes_out": "Bytes enviados",
     "counter.rate": "Mensajes/s",
     "counter.refused": "Rechazadas",
+    "counter.pushed": "Sin pedir",
     # clients table
     "clients.title": "Clientes conectados",
     "clients.col.id": "#",

@@ -4,6 +4,7 @@ pending."""
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,7 @@ from gui.panels.widgets import (
     set_enabled,
 )
 from gui.parts.history import History
+from gui.parts.repeat_schedule import RepeatSchedule
 from words import Translator
 
 LOWEST_CLIENT_PORT = 1
@@ -313,19 +315,20 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         """True while a repeat sends (its answers are still counted for a while after it stopped)."""
         return self._repeat is not None and not self._repeat.done
 
-    def start_repeat(self) -> bool:
-        """Send the message in the box every N ms, M times (or until stopped); False (and why) if it cannot."""
+    def start_repeat(self, message: tuple[bytes, LineEnding] | None = None) -> bool:
+        """Send the message in the box (or `message`: a saved one's bytes and ending) every N ms, M times (or
+        until stopped); False (and why) if it cannot."""
         every = _whole(self.repeat_every.get(), MIN_REPEAT_MS, MAX_REPEAT_MS)
         count_text = str(self.repeat_count.get()).strip()
         count = _whole(count_text, 1, MAX_REPEAT_COUNT) if count_text else 0
-        data = self.typed_data()
+        data, ending = message if message is not None else (self.typed_data(), self._ending)
         if every is None or count is None:
             self.show_problem("client.repeat_invalid")
             return False
         if data is None or self.state is not ConnectionState.CONNECTED:
             return False
         self.stop_repeat()
-        self._repeat = _Repeat(data, self._ending, every, count)
+        self._repeat = _Repeat(data, ending, every, count, RepeatSchedule(every / 1000, time.perf_counter()))
         self.repeat_button.configure(text=self._tr("client.repeat_stop"))
         self._repeat_tick()
         return True
@@ -575,7 +578,9 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         if repeat.count and repeat.sent >= repeat.count:
             self.stop_repeat()
             return
-        repeat.after_id = self.after(repeat.every_ms, self._repeat_tick)
+        # Due on the grid from the start (never `every` after this send): late ticks do not add up.
+        wait = repeat.schedule.wait(repeat.sent, time.perf_counter())
+        repeat.after_id = self.after(round(wait * 1000), self._repeat_tick)
 
     def _show_repeat(self) -> None:
         repeat, tr = self._repeat, self._tr
@@ -608,6 +613,7 @@ class ClientPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.connect_button.configure(text=self._tr("client.connect" if idle else "client.disconnect"))
         set_enabled(self.connect_button, idle or connected)
         set_enabled(self.send_button, connected)
+        set_enabled(self.repeat_button, connected)
         for entry in (self.host_entry, self.port_entry, self.tls_switch):
             set_enabled(entry, idle)
         set_enabled(self.tls_menu, idle and self.tls_on)
@@ -645,6 +651,7 @@ class _Repeat:
     ending: LineEnding
     every_ms: int
     count: int
+    schedule: RepeatSchedule
     sent: int = 0
     answered: int = 0
     after_id: str | None = None

@@ -21,6 +21,7 @@ SHORTCUTS = (
     ("Ctrl+1 … Ctrl+9", "help.key.saved"),
     ("↑ ↓ · Esc", "help.key.history"),
     ("Tab · Shift+Tab", "help.key.tab"),
+    ("Enter · Shift+F10", "help.key.line"),
     ("F1", "help.key.help"),
 )
 

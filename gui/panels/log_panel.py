@@ -7,11 +7,14 @@ entry (bytes still arriving) is written at once after that wait and grows in pla
 between two Tk marks. Lines are written in one Text insert per release (one insert
 per line would freeze the window under load). Auto-scroll pauses only when the user
 scrolls up, never because lines were added. A search or a filter, or the hex view,
-writes the log again from its model.
+writes the log again from its model. From the keyboard, the log's own line (the one
+underlined while it has the focus, moved with the arrows) takes Enter for its hex
+and Shift+F10 or the Menu key for its menu, as a double-click and a right-click do.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 import tkinter
 from collections import deque
@@ -40,6 +43,8 @@ RELEASE_MS = 25  # how often held entries are looked at while any wait
 SEARCH_DELAY_MS = 150  # typing in the search box: the log is filtered once the typing pauses
 _SIDE_CHOICES = ("sides", "server", "client")  # "sides": both
 _DIRECTION_CHOICES = ("ways", "in", "out")  # "ways": both
+HERE = "here"  # the tag of the line the keyboard is on, while the log has the focus
+MENU_KEYS = ("<Shift-F10>", "<Menu>", "<App>")  # a line's menu from the keyboard ("App": the Windows name)
 
 
 @dataclass(slots=True)
@@ -100,7 +105,16 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self._text.bind(sequence, self._user_scrolled, add="+")
         self._text.bind("<Double-Button-1>", self._toggle_entry_hex)
         self._text.bind("<Button-3>", self._open_menu)
-        self._menu = tkinter.Menu(self, tearoff=False)
+        self._text.tag_configure(HERE, underline=True, underlinefg=theme.pick(theme.FOCUS_RING, "light"))
+        for sequence in ("<FocusIn>", "<KeyPress>", "<ButtonRelease-1>"):  # once Tk has moved the cursor
+            self._text.bind(sequence, lambda _e: self._text.after_idle(self._mark_here), add="+")
+        self._text.bind("<FocusOut>", lambda _e: self._text.tag_remove(HERE, "1.0", "end"), add="+")
+        self._text.bind("<Return>", lambda _e: self._toggle_hex_here())
+        self._text.bind("<KP_Enter>", lambda _e: self._toggle_hex_here())
+        for sequence in MENU_KEYS:
+            with contextlib.suppress(tkinter.TclError):  # a key this system has no name for
+                self._text.bind(sequence, lambda _e: self._open_menu_here())
+        self.menu = tkinter.Menu(self, tearoff=False)  # a line's menu: right-click, Shift+F10 or the Menu key
         self._menu_entry: LogEntry | None = None
         bottom = ctk.CTkFrame(self, fg_color="transparent")
         bottom.grid(row=3, column=0, columnspan=2, sticky="ew", padx=PADDING, pady=(2, 8))
@@ -333,6 +347,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self._text.tag_configure(tag, foreground=theme.pick(colour, name))
         self._text.tag_configure("match", background=theme.pick(theme.MATCH_BACKGROUND, name))
         self._text.tag_configure(EDGE, background=theme.pick(theme.EDGE_BACKGROUND, name))
+        self._text.tag_configure(HERE, underlinefg=theme.pick(theme.FOCUS_RING, name))
 
     def refresh_paused(self) -> None:
         """Called now and then: the pause ends once the user is back at the end."""
@@ -407,12 +422,17 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._write(self.model.entries())
 
     def _mark_and_highlight(self, added: list[_Shown], first_line: int) -> None:
+        """Highlight every match with one Tk call (`tag add` takes many ranges: one call per match made a search
+        over 5,000 lines slow), and mark where each open entry ends."""
         text, line = self._text, first_line
+        ranges: list[str] = []
+        searching = bool(self.filter.text)
         for item in added:
             entry = item.entry
-            head = len(entry.head())
-            for start, end in self.filter.spans(entry.body()):
-                text.tag_add("match", f"{line}.{head + start}", f"{line}.{head + end}")
+            spans = self.filter.spans(entry.body()) if searching else []
+            head = len(entry.head()) if spans or not entry.complete else 0
+            for start, end in spans:
+                ranges += (f"{line}.{head + start}", f"{line}.{head + end}")
             if not entry.complete:
                 self._mark_count += 1
                 start_mark, end_mark = f"start{self._mark_count}", f"open{self._mark_count}"
@@ -421,6 +441,8 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
                 text.mark_set(end_mark, f"{line}.{head + len(entry.body())}")
                 self._marks[id(entry)] = (start_mark, end_mark)
             line += item.lines
+        if ranges:
+            text.tag_add("match", *ranges)
 
     def _drop_gone(self) -> None:
         """Delete the lines of entries the model no longer keeps (the oldest)."""
@@ -524,24 +546,61 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
     def _toggle_entry_hex(self, event: Any) -> str:
         entry = self.entry_at(f"@{event.x},{event.y}")
         if entry is not None and entry.is_data:
-            entry.hex_shown = not entry.hex_shown
-            self._rewrite()
+            self._toggle_hex_of(entry)
         return "break"
 
     def _open_menu(self, event: Any) -> None:
-        entry = self.entry_at(f"@{event.x},{event.y}")
+        self._popup_menu(self.entry_at(f"@{event.x},{event.y}"), event.x_root, event.y_root)
+
+    def _popup_menu(self, entry: LogEntry | None, x_root: int, y_root: int) -> None:
         if entry is None or not entry.is_data:
             return
         self._menu_entry = entry
-        menu = self._menu
+        menu = self.menu
         menu.delete(0, "end")
         menu.add_command(label=self._tr("log.menu.save_message"), command=lambda: self._on_save_as_message(entry))
         menu.add_command(label=self._tr("log.menu.hex"), command=lambda: self._toggle_hex_of(entry))
-        menu.tk_popup(event.x_root, event.y_root)
+        menu.tk_popup(x_root, y_root)
+
+    # -- inside: the keyboard on a line --------------------------------------------------
+
+    def _here(self) -> str:
+        """The line the keyboard is on: the insert cursor's (the last line when it sits past the end)."""
+        text = self._text
+        return "end-2c linestart" if text.compare("insert", ">=", "end-1c") else "insert linestart"
+
+    def _mark_here(self) -> None:
+        text = self._text
+        text.tag_remove(HERE, "1.0", "end")
+        if str(text.tk.call("focus")) == str(text):  # (focus_get() fails while a menu has the focus)
+            here = self._here()
+            text.tag_add(HERE, here, f"{here} lineend")
+
+    def _toggle_hex_here(self) -> str:
+        entry = self.entry_at(self._here())
+        if entry is not None and entry.is_data:
+            self._toggle_hex_of(entry)
+        return "break"
+
+    def _open_menu_here(self) -> str:
+        """The line's menu, below the line (its words are chosen with the arrows and Enter)."""
+        text, here = self._text, self._here()
+        text.see(here)
+        box = text.bbox(here)
+        x, y = (box[0], box[1] + box[3]) if box else (0, 0)
+        self._popup_menu(self.entry_at(here), text.winfo_rootx() + x, text.winfo_rooty() + y)
+        return "break"
 
     def _toggle_hex_of(self, entry: LogEntry) -> None:
         entry.hex_shown = not entry.hex_shown
         self._rewrite()
+        line = 1  # the keyboard stays on this entry's line (the rewrite took the cursor to the top)
+        for shown in self._shown:
+            if shown.entry is entry:
+                self._text.mark_set("insert", f"{line}.0")
+                self._mark_here()
+                break
+            line += shown.lines
 
     def _chosen(self, picker: ctk.CTkOptionMenu, choices: tuple[str, ...]) -> str:
         shown = picker.get()

@@ -1,4 +1,4 @@
-"""The saved messages, in a window of their own: add, rename, reorder, delete, send, import and export.
+"""The saved messages, in a window of their own: add, rename, reorder, delete, send, repeat, import and export.
 
 The list is the App's `SavedMessages`; every change goes through `on_change` (the App
 keeps it in the settings). The first nine are sent with Ctrl+1…9 from the main window.
@@ -17,6 +17,7 @@ from core.defaults import LineEnding
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
+from gui.keyboard import make_keyboard_ready
 from gui.panels.widgets import PADDING, StatusLine, replace_entry_text
 from gui.parts.saved_messages import BadSavedMessages, SavedMessage, SavedMessages
 from words import Translator
@@ -36,11 +37,13 @@ class SavedWindow(ctk.CTkToplevel):  # type: ignore[misc]
         theme_name: str,
         current: Callable[[], SavedMessage],
         on_send: Callable[[SavedMessage], None],
+        on_repeat: Callable[[SavedMessage], None],
         on_change: Callable[[], None],
     ) -> None:
         super().__init__(master)
         self._tr, self.saved = tr, saved
         self._current, self._on_send, self._on_change = current, on_send, on_change
+        self._on_repeat = on_repeat
         self.title(tr("saved.title"))
         self.geometry("720x460")
         self.minsize(620, 380)
@@ -90,11 +93,20 @@ class SavedWindow(ctk.CTkToplevel):  # type: ignore[misc]
         actions = ctk.CTkFrame(self, fg_color="transparent")
         actions.grid(row=3, column=0, sticky="ew", padx=PADDING, pady=(8, 4))
         self.send_button = ctk.CTkButton(actions, width=90, font=fonts.body, command=self.send_selected)
+        # Every N ms, N times, as the Repeat fields of the main window say; Stop is there too.
+        self.repeat_button = ctk.CTkButton(actions, width=90, font=fonts.body, command=self.repeat_selected)
         self.update_button = ctk.CTkButton(actions, width=90, font=fonts.body, command=self.update_selected)
         self.up_button = ctk.CTkButton(actions, width=60, font=fonts.body, command=lambda: self.move_selected(-1))
         self.down_button = ctk.CTkButton(actions, width=60, font=fonts.body, command=lambda: self.move_selected(1))
         self.delete_button = ctk.CTkButton(actions, width=90, font=fonts.body, command=self.delete_selected)
-        buttons = (self.send_button, self.update_button, self.up_button, self.down_button, self.delete_button)
+        buttons = (
+            self.send_button,
+            self.repeat_button,
+            self.update_button,
+            self.up_button,
+            self.down_button,
+            self.delete_button,
+        )
         for place, button in enumerate(buttons):
             button.grid(row=0, column=place, padx=(0 if place == 0 else 8, 0))
         self.status = StatusLine(self, fonts.small)
@@ -103,6 +115,7 @@ class SavedWindow(ctk.CTkToplevel):  # type: ignore[misc]
         theme.style_tree(self, theme_name, fonts.table.metrics("linespace") + 8, fonts.table)
         self.retranslate()
         self.refresh()
+        make_keyboard_ready(self)  # built after the main window was: its controls get their rings and keys here
 
     # -- intents -------------------------------------------------------------------
 
@@ -115,6 +128,11 @@ class SavedWindow(ctk.CTkToplevel):  # type: ignore[misc]
         index = self.selected()
         if index is not None:
             self._on_send(self.saved.items[index])
+
+    def repeat_selected(self) -> None:
+        index = self.selected()
+        if index is not None:
+            self._on_repeat(self.saved.items[index])
 
     def update_selected(self) -> None:
         """Keep what the fields say (name, text, mode, ending) for the chosen message."""
@@ -216,6 +234,7 @@ class SavedWindow(ctk.CTkToplevel):  # type: ignore[misc]
         self.mode_picker.configure(values=[tr(f"input.mode.{mode.value}") for mode in InputMode])
         self.ending_picker.configure(values=[tr(f"ending.{ending.name.lower()}") for ending in _ENDINGS])
         self.send_button.configure(text=tr("saved.send"))
+        self.repeat_button.configure(text=tr("saved.repeat"))
         self.update_button.configure(text=tr("saved.update"))
         self.up_button.configure(text="↑")
         self.down_button.configure(text="↓")

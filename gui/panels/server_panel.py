@@ -43,7 +43,7 @@ class ServerState(enum.Enum):
     STOPPING = "stopping"
 
 
-_COUNTERS = ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused")
+_COUNTERS = ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused", "pushed")
 
 # Beside the counters: messages/s (left axis) and connected clients (right axis) over the last minute.
 SERVER_CHART = ChartSpec(
@@ -153,7 +153,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         column_width = int(fonts.value.measure(WIDEST_COUNT))
         for column in range(TILES_PER_ROW):
             tiles.columnconfigure(column, minsize=column_width)
-        for place, name in enumerate(_COUNTERS):  # two rows of three: they fit the narrowest window
+        for place, name in enumerate(_COUNTERS):  # rows of three: they fit the narrowest window
             tile = CounterTile(tiles, fonts.small, fonts.value)
             tile.grid(row=place // TILES_PER_ROW, column=place % TILES_PER_ROW, sticky="w", padx=(0, 18), pady=(0, 4))
             self.counters[name] = tile
@@ -191,7 +191,8 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._host_changed()
 
     def counter_text(self, name: str) -> str:
-        """What a live counter shows now ("clients", "messages", "bytes_in", "bytes_out", "rate")."""
+        """What a live counter shows now ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused",
+        "pushed")."""
         return str(self.counters[name].value.cget("text"))
 
     # -- states --------------------------------------------------------------------
@@ -250,6 +251,7 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.counters["bytes_in"].set_value(count(stats.bytes_in))
         self.counters["bytes_out"].set_value(count(stats.bytes_out))
         self.counters["refused"].set_value(count(stats.refused))
+        self.counters["pushed"].set_value(count(stats.pushed))
 
     def show_rate(self, per_second: float) -> None:
         self.counters["rate"].set_value(self._tr.count(round(per_second)))

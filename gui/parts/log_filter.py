@@ -1,8 +1,9 @@
 """Search and filter the conversation log: by text or regular expression, by side, by direction.
 
 Tk-free: the log panel asks `matches(entry)` to choose the lines to show and
-`spans(text)` to highlight; `count` is how many shown lines match. Over the 5,000
-lines the log keeps, a search takes a few milliseconds (tests/gui/parts/test_log_filter.py).
+`spans(text)` to highlight. Over the 5,000 lines the log keeps, this matching takes
+a few milliseconds; most of a search's time is Tk writing the lines again. The
+whole search in the window is timed by bench/workbench_bench.py (`make bench-workbench`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class LogFilter:
     sides: frozenset[Side] = ALL_SIDES
     directions: frozenset[Direction] = ALL_DIRECTIONS
     _pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
+    _every_kind: bool = field(default=True, compare=False, repr=False)  # every side and direction: no need to ask
 
     @staticmethod
     def make(
@@ -49,7 +51,8 @@ class LogFilter:
                 pattern = re.compile(source, re.IGNORECASE)
             except re.error as exc:
                 raise BadPattern(str(exc)) from exc
-        return LogFilter(text, regex, sides, directions, pattern)
+        every_kind = sides == ALL_SIDES and directions == ALL_DIRECTIONS
+        return LogFilter(text, regex, sides, directions, pattern, every_kind)
 
     @property
     def active(self) -> bool:
@@ -57,7 +60,7 @@ class LogFilter:
         return bool(self.text) or self.sides != ALL_SIDES or self.directions != ALL_DIRECTIONS
 
     def matches(self, entry: LogEntry) -> bool:
-        if entry.side not in self.sides or entry.direction not in self.directions:
+        if not self._every_kind and (entry.side not in self.sides or entry.direction not in self.directions):
             return False
         return self._pattern is None or self._pattern.search(entry.body()) is not None
 

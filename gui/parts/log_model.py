@@ -85,6 +85,8 @@ class LogEntry:
     seq: int = 0  # its place in the log, given when it is kept
     _decoder: VisibleText = field(default_factory=VisibleText)
     _held_end: bytes = b""  # trailing spaces, CR, LF not shown yet (see add_bytes)
+    _head: str = ""  # head(), made once: what it shows never changes
+    _drawn: tuple[tuple[str, bool], list[str], int] | None = None  # segments() of a complete entry, kept
 
     @property
     def tag(self) -> str:
@@ -140,8 +142,11 @@ class LogEntry:
 
     def head(self) -> str:
         """Time, side, arrow and client: the fixed-width columns before the text."""
-        who = f"#{self.client_id}" if self.client_id is not None else ""
-        return f"{clock_ms(self.wall)}  {self.side_label:<{SIDE_WIDTH}} {self.direction.arrow} {who:<{CLIENT_WIDTH}} "
+        if not self._head:
+            who = f"#{self.client_id}" if self.client_id is not None else ""
+            arrow = self.direction.arrow
+            self._head = f"{clock_ms(self.wall)}  {self.side_label:<{SIDE_WIDTH}} {arrow} {who:<{CLIENT_WIDTH}} "
+        return self._head
 
     def body(self) -> str:
         """The text after the head: the notice, or the bytes shown so far."""
@@ -176,7 +181,13 @@ class LogEntry:
         return f"{self.head()}{self.body()}{self.mark(tr)}{self.tail(tr)}"
 
     def segments(self, tr: Translator, hex_view: bool) -> tuple[list[str], int]:
-        """Alternating text and tag arguments for one Tk Text insert, and how many lines they take."""
+        """Alternating text and tag arguments for one Tk Text insert, and how many lines they take.
+
+        A complete entry keeps them (a search writes thousands of lines again) until the language or its hex
+        view changes."""
+        key = (tr.language, hex_view or self.hex_shown)
+        if self._drawn is not None and self._drawn[0] == key and self.complete:
+            return self._drawn[1], self._drawn[2]
         parts = [self.head(), "head"]
         for text, tag in self.body_segments():
             if text:
@@ -193,6 +204,8 @@ class LogEntry:
             dump = hex_dump(self.data)
             parts += ["".join(row + "\n" for row in dump), "hex"]
             lines += len(dump)
+        if self.complete:
+            self._drawn = (key, parts, lines)
         return parts, lines
 
 

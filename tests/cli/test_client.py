@@ -286,6 +286,22 @@ def test_send_takes_escapes_and_hex(make_peer: Callable[..., StandInServer]) -> 
     assert done.code == 0 and done.stdout_head == b"OK\r\n", done.stderr
 
 
+def test_send_and_connect_end_each_message_with_a_cr_alone_when_told(
+    interactive: Callable[..., Interactive], server: RunningServer
+) -> None:
+    done = run_watched(mayus("send", "--port", port_of(server), "--ending", "cr", "hola"))
+    assert done.code == 0, done.stderr
+    assert done.stdout_head == b"HOLA\r\n"
+    face = interactive("connect", "--ending", "cr", "--port", port_of(server))
+    face.expect("connected to")
+    face.type(b"adios")
+    assert face.expect("ADIOS")
+    face.end_input()
+    assert face.wait() == 0
+    received = [e.data for e in server.events.of_type(MessageReceived)]
+    assert received[0] == b"hola\r" and b"adios\r" in received  # (with the polite DESCONEXION of each)
+
+
 def test_send_refuses_a_bad_escape_plainly_and_sends_nothing(server: RunningServer) -> None:
     done = run_watched(mayus("send", "--port", port_of(server), "--input", "escapes", "bad \\q"))
     assert done.code == 2

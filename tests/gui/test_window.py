@@ -14,6 +14,8 @@ import pytest
 from gui import theme
 from gui.app import App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
+from gui.keyboard import RING_TAG
+from gui.panels.log_panel import HERE
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.peers import close_at_once, misbehaving_server
 from tests.support.sockets import connect_raw, recv_exactly
@@ -189,7 +191,10 @@ def test_tab_reaches_every_control_in_a_sensible_order(app: App) -> None:
         "push to all": focus_surface(clients.push_all_button),
         "disconnect all": focus_surface(clients.disconnect_all_button),
         "search": focus_surface(log.search_entry),
+        "side filter": focus_surface(log.side_picker),
+        "direction filter": focus_surface(log.direction_picker),
         "hex view": focus_surface(log.hex_switch),
+        "conversation": focus_surface(log.textbox),
         "save log": focus_surface(log.save_button),
         "language": focus_surface(segment_buttons(app.header.language_picker)[0]),
     }
@@ -199,6 +204,72 @@ def test_tab_reaches_every_control_in_a_sensible_order(app: App) -> None:
     assert places["server port"] < places["start"]  # within a panel, in reading order
     assert places["host"] < places["connect"] < places["message"] < places["send"]
     assert places["client TLS"] < places["TLS mode"] < places["host"]  # the title row first, left to right
+    assert places["search"] < places["side filter"] < places["direction filter"] < places["hex view"]
+
+
+def test_a_drop_down_wears_a_ring_and_the_keys_step_through_its_choices(app: App) -> None:
+    log = app.log
+    picker, surface = log.side_picker, focus_surface(log.side_picker)
+    surface.focus_force()
+    pump_until(app, lambda: bool(surface.find_withtag(RING_TAG)), message="a ring while focused")
+    [ring] = surface.find_withtag(RING_TAG)
+    assert surface.itemcget(ring, "outline") == theme.pick(theme.FOCUS_RING, "light")
+    surface.event_generate("<space>")
+    settle(app)
+    assert picker.get() == "Server"  # the next choice, and the log filtered by it as a click would
+    assert log.count_label.cget("text") == "Filtered: some lines are hidden"
+    surface.event_generate("<Down>")
+    assert picker.get() == "Client"
+    surface.event_generate("<Return>")
+    assert picker.get() == "Both sides"  # round again
+    surface.event_generate("<Up>")
+    assert picker.get() == "Client"
+    surface.event_generate("<Up>")
+    surface.event_generate("<Up>")
+    settle(app)
+    assert picker.get() == "Both sides" and log.count_label.cget("text") == ""
+    focus_surface(app.client_panel.message_entry).focus_force()
+    pump_until(app, lambda: not surface.find_withtag(RING_TAG), message="the ring gone")
+
+
+def test_a_line_of_the_conversation_from_the_keyboard(app: App) -> None:
+    port = start_server(app)
+    connect_client(app, port)
+    send_message(app, "hola")
+    log_shows(app, "HOLA LF")
+    text, menu = focus_surface(app.log.textbox), app.log.menu
+    text.focus_force()
+    settle(app)
+    text.event_generate("<Control-End>")  # the newest line: the reply
+    settle(app)
+    assert underlined(text).endswith("HOLA LF  5 B  (" + underlined(text).rsplit("(", 1)[1])
+    assert "CLIENT   ←" in underlined(text)
+    text.event_generate("<Return>")  # its hex
+    settle(app)
+    assert app.log.shown_text().endswith("0000  48 4f 4c 41 0a                                   HOLA.\n")
+    assert "CLIENT   ←" in underlined(text)  # the keyboard is still on that line
+    text.event_generate("<Up>")  # the line before: what the server answered
+    settle(app)
+    assert "SERVER   → #1" in underlined(text)
+    text.event_generate("<Shift-F10>")  # its menu
+    pump_until(app, menu.winfo_ismapped, message="the line's menu open")
+    menu.invoke("Save as a message")
+    menu.unpost()
+    menu.grab_release()
+    settle(app)
+    [saved] = app.saved.items
+    assert (saved.text, saved.ending) == ("HOLA", "LF")
+    text.focus_force()
+    settle(app)
+    text.event_generate("<Tab>")  # Tab leaves the log (it is read-only: no tab goes in)
+    pump_until(app, lambda: underlined(text) == "", message="no line underlined once the log lost the focus")
+    assert app.focus_get() == text.tk_focusNext()
+
+
+def underlined(text: tkinter.Text) -> str:
+    """The line the keyboard is on in the conversation (underlined), or ""."""
+    ranges = text.tag_ranges(HERE)
+    return str(text.get(ranges[0], ranges[1])) if ranges else ""
 
 
 def test_the_focused_control_wears_a_ring_and_space_presses_it(app: App) -> None:

@@ -6,6 +6,8 @@ Tests and benchmarks share it. Every wait is a condition with a deadline
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +16,14 @@ import customtkinter as ctk
 from core.check.api import WAIT_MARGIN_SECONDS
 from core.check.registry import RUN_BUDGET_SECONDS
 from core.defaults import DEFAULT_HOST
+from core.events import Stamp
 from core.load import Payload
 from gui.app import App, create_app
 from gui.ctk_private import choose_option, inner_entry, segment_button
 from gui.panels.client_panel import ConnectionState
 from gui.panels.server_panel import ServerState
 from gui.parts.load_text import PAYLOAD_WORDS
+from gui.parts.log_model import Direction, Side
 from tests.support.waiting import WAIT, pump_until
 
 
@@ -97,6 +101,25 @@ def send_message(app: App, text: str) -> None:
 def log_shows(app: App, text: str, timeout: float = WAIT) -> None:
     """Wait until the conversation log shows `text`."""
     pump_until(app, lambda: text in app.log.shown_text(), timeout, f"the log showing {text!r}")
+
+
+def fill_log(app: App, messages: Sequence[bytes]) -> None:
+    """Put these messages in the conversation log at once, as a long session would have left them: server and
+    client lines in turn, in and out, each with its line ending (if it has one) and the client's replies with
+    a round-trip time; then written on screen."""
+    began = time.perf_counter()
+    for number, data in enumerate(messages):
+        side = Side.CLIENT if number % 2 else Side.SERVER
+        direction = Direction.IN if number % 4 < 2 else Direction.OUT
+        ending = b"\r\n" if data.endswith(b"\r\n") else data[-1:] if data.endswith((b"\n", b"\r")) else b""
+        reply = side is Side.CLIENT and direction is Direction.IN
+        when = Stamp(began + number * 1e-6, time.time() - (len(messages) - number) * 1e-3)  # a ms apart
+        rtt = 0.0012 if reply else None
+        app.log.add_data(
+            None, side, direction, data, len(data), when=when, first=True, complete=True, ending=ending, rtt=rtt
+        )
+    app.log.flush()
+    settle(app)
 
 
 def counter_value(shown: str) -> int:
@@ -209,6 +232,7 @@ __all__ = [
     "choose",
     "connect_client",
     "counter_value",
+    "fill_log",
     "load_test_running",
     "log_shows",
     "open_window",
