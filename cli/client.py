@@ -159,6 +159,9 @@ class _Session:
             match event:
                 case Connected():
                     self.connected = True
+                    self.last_activity = (
+                        time.monotonic()
+                    )  # a greeting is waited for from here, not from before the connect
                 case MessageSent(number=number):
                     self.last_sent = max(self.last_sent, number)
                 case DataReceived(reply_to=reply_to, complete=complete):

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from ipaddress import ip_address
 from pathlib import Path
-from types import TracebackType
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 import customtkinter as ctk
@@ -885,15 +885,27 @@ def create_app(
 
 def run(settings_path: Path | None = None) -> int:
     """Open the window and return its exit code once it is closed."""
+    # A logout or `kill` sends SIGTERM: leave the loop and close as the close button
+    # would, so settings are saved and the server lets go of its port. Ctrl+C in the
+    # terminal too. Installed before the window is built: a stop that comes while it
+    # is built (the window may already show) is kept and honoured once the loop runs.
+    stops: list[int] = []
+    built: list[App] = []
+
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        stops.append(signum)
+        if built:
+            built[0].quit()
+
+    for signum in platforms.stop_signals():
+        signal.signal(signum, on_stop)
     try:
         app = create_app(settings_path)
     except tkinter.TclError as exc:  # no display, most likely
         print(f"mayus: cannot open the window: {exc}", file=sys.stderr)
         return 1
-    # A logout or `kill` sends SIGTERM: leave the loop and close as the close button
-    # would, so settings are saved and the server lets go of its port.
-    for signum in platforms.stop_signals():  # Ctrl+C in the terminal closes it like the close button
-        signal.signal(signum, lambda signum, frame: app.quit())
+    built.append(app)
+    app.after(0, lambda: app.quit() if stops else None)  # a quit before mainloop() starts would be lost
     try:
         app.mainloop()
     except KeyboardInterrupt:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import socket
 import tkinter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import customtkinter as ctk
 import pytest
 
+from core import platforms
 from gui import theme
 from gui.app import App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
@@ -344,6 +348,29 @@ def test_run_opens_the_window_and_returns_0_once_it_is_closed(
 
     monkeypatch.setattr(app_module.App, "mainloop", close_at_once)
     assert app_module.run(settings_path) == 0
+    assert settings_path.exists()
+    assert not worker_threads()
+
+
+def test_a_stop_that_comes_while_the_window_is_built_closes_it_cleanly(
+    settings_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gui import app as app_module
+
+    real_create = app_module.create_app
+
+    def create_then_stop(*args: Any, **kwargs: Any) -> App:  # SIGTERM (a logout, `kill`) as the window appears
+        window = real_create(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return window
+
+    monkeypatch.setattr(app_module, "create_app", create_then_stop)
+    before = {signum: signal.getsignal(signum) for signum in platforms.stop_signals()}
+    try:
+        assert app_module.run(settings_path) == 0  # not killed: the loop ran, saw the stop and closed as asked
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
     assert settings_path.exists()
     assert not worker_threads()
 
