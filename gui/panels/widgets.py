@@ -55,6 +55,7 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
         super().__init__(master, fg_color="transparent")
         self.caption = ctk.CTkLabel(self, text="", font=caption_font, text_color=theme.MUTED, anchor="w", height=16)
         self.value = ctk.CTkLabel(self, text="0", font=value_font, anchor="w", height=22)
+        self._value = "0"  # what `value` shows: compared here, not asked of Tk (a call that waits its turn)
         self.caption.grid(row=0, column=0, sticky="w")
         self.value.grid(row=1, column=0, sticky="w")
 
@@ -62,7 +63,8 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
         self.caption.configure(text=text)
 
     def set_value(self, text: str) -> None:
-        if self.value.cget("text") != text:  # skip redraws when nothing changed
+        if self._value != text:  # skip redraws when nothing changed
+            self._value = text
             self.value.configure(text=text)
 
 

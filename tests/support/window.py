@@ -88,6 +88,19 @@ def log_shows(app: App, text: str, timeout: float = WAIT) -> None:
     pump_until(app, lambda: text in app.log.shown_text(), timeout, f"the log showing {text!r}")
 
 
+def log_text_writes(app: App) -> int:
+    """How many times the conversation log has written into its text box so far (writes, growths, clears)."""
+    return app.log.text_writes
+
+
+def charts_drawn(app: App) -> None:
+    """Wait until the charts on show have put their latest whole draw (made off the Tk thread) on screen."""
+    app.server_panel.chart.finish_drawing()
+    if app.view == "load":
+        app.load_view.chart.finish_drawing()
+    settle(app)
+
+
 def counter_value(shown: str) -> int:
     """The number a counter shows ('1,234,567' in English, '1.234.567' in Spanish)."""
     return int("".join(ch for ch in shown if ch.isdigit()) or "0")
@@ -194,11 +207,13 @@ def open_window(settings_path: Path, language: str = "en", theme: str = "light")
 __all__ = [
     "CHECK_WAIT",
     "App",
+    "charts_drawn",
     "check_server",
     "connect_client",
     "counter_value",
     "load_test_running",
     "log_shows",
+    "log_text_writes",
     "open_window",
     "pick",
     "press",
