@@ -38,11 +38,11 @@ from gui.parts.load_text import (
     progress_text,
     results_csv,
     run_row,
-    summary_lines,
 )
 from gui.parts.samples import RunSeries
 from gui.parts.settings import Settings
 from words import Translator
+from words.load_summary import summary_lines
 
 POLL_MS = 100  # how often the view takes the run's snapshots (it reports about every 250 ms)
 PROGRESS_STEP = 0.002  # the bar moves when the run has gone this much further (a pixel or so) ...
