@@ -26,7 +26,7 @@ from core.events import ClientConnected, ClientStats
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
-from gui.panels.widgets import PADDING, set_enabled
+from gui.panels.widgets import PADDING, move_scrollbar, set_enabled
 from words import Translator
 from words.formats import clock
 
@@ -269,7 +269,7 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
 
     def _view_changed(self, first: float | str, last: float | str) -> None:
         """Tk's yscrollcommand (fractions, passed as strings): the visible rows changed."""
-        self._scrollbar.set(first, last)
+        move_scrollbar(self._scrollbar, first, last)
         if self._stale:
             self._refresh_rows(float(first), float(last))
 

@@ -33,7 +33,7 @@ from core.events import Stamp
 from gui import theme
 from gui.ctk_private import inner_text
 from gui.fonts import Fonts
-from gui.panels.widgets import PADDING
+from gui.panels.widgets import PADDING, move_scrollbar
 from gui.parts.log_filter import ALL_DIRECTIONS, ALL_SIDES, BadPattern, LogFilter
 from gui.parts.log_model import EDGE, HEAD_CHARS, Direction, LogEntry, LogModel, SaveContext, Segment, Side
 from words import Translator
@@ -95,7 +95,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.scrollbar.grid(row=2, column=1, sticky="ns", padx=(2, 8))
         # The plain Tk Text inside: one call per release, tags, marks (see _write()).
         self._text = inner_text(self.textbox)
-        self._text.configure(yscrollcommand=self.scrollbar.set)
+        self._text.configure(yscrollcommand=lambda first, last: move_scrollbar(self.scrollbar, first, last))
         # A wrapped line continues under the text column, not under the time. Tk takes the
         # margin from the tag of each display line's first character, so every tag has it.
         head_width = fonts.mono.measure("0" * HEAD_CHARS)

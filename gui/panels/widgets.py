@@ -68,6 +68,18 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
             self.value.configure(text=text)
 
 
+SCROLL_STEP = 0.001  # a scrollbar follows its view when it moved this much (a fraction of the whole; under a pixel)
+
+
+def move_scrollbar(scrollbar: Any, first: float | str, last: float | str) -> None:
+    """A CTkScrollbar to the view's fractions (Tk's yscrollcommand passes them as strings), only if they moved:
+    customtkinter redraws the whole bar on every `set`, and Tk calls back after every insert into a Text or a tree,
+    most of them, once a log is full, leaving the bar where it was."""
+    start, end = scrollbar.get()
+    if abs(float(first) - start) >= SCROLL_STEP or abs(float(last) - end) >= SCROLL_STEP:
+        scrollbar.set(first, last)
+
+
 def fit_text(text: str, font: Any, width: int) -> str:
     """`text` cut (with "…") to fit in `width` pixels on one line; measuring only a screenful, never a flood."""
     text = text[: max(1, width // 4)]  # no glyph is narrower than 4 px: the rest could never show

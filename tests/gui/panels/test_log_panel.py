@@ -161,6 +161,28 @@ def test_auto_scroll_pauses_only_when_the_user_scrolls_up(app: App) -> None:
     assert text.yview()[1] == pytest.approx(1.0)
 
 
+def test_a_full_log_taking_more_lines_leaves_its_scrollbar_alone(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = app.log.model.limit
+    _fill(app, limit)
+    text = inner_text(app.log.textbox)
+    pump_until(app, lambda: text.yview()[1] == pytest.approx(1.0), message="following the end")
+    settle(app)
+    moves: list[tuple[float, float]] = []
+    real_set = app.log.scrollbar.set
+
+    def counted_set(first: float, last: float) -> None:
+        moves.append((float(first), float(last)))
+        real_set(first, last)
+
+    monkeypatch.setattr(app.log.scrollbar, "set", counted_set)
+    _fill(app, 20, start=limit)  # as many lines in, as many out at the top: the view stays the same
+    settle(app)
+    assert moves == []  # customtkinter redraws the whole bar on each set: none when nothing moved
+    text.yview_moveto(0.0)
+    settle(app)
+    assert moves and app.log.scrollbar.get()[0] == pytest.approx(0.0)  # a real move still moves it
+
+
 def test_clear_empties_the_log(app: App) -> None:
     _fill(app, 10)
     app.log.clear_button.invoke()
