@@ -41,7 +41,6 @@ from tests.support.window import (
     settle,
     start_load_test,
     start_server,
-    type_into,
 )
 
 TICK_MS = 10
@@ -293,8 +292,6 @@ def self_load_window(scenario: Scenario, settings_path: Path) -> SelfLoadRun:
     errors = _recording_errors(app)
     try:
         app.update()
-        # "Use my server" starts the server on the port its panel shows: any free one (the default may be taken).
-        type_into(app.server_panel.port_entry, "0")
         start_load_test(
             app,
             clients=scenario.clients,

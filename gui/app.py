@@ -84,6 +84,7 @@ USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCA
 # wants it waits at most this long (Python's default is 5 ms), so Tk's timers and input are handled on time while
 # the window's own server is under load (bench/gui_bench.py's self-load).
 GIL_SWITCH_SECONDS = 0.001
+_windows_open: list[float] = []  # the switch interval from before each window still open opened (tests open several)
 
 
 class App(ctk.CTk):  # type: ignore[misc]
@@ -142,7 +143,7 @@ class App(ctk.CTk):  # type: ignore[misc]
         if start_pump:
             self.pump.start()
             self.after(CLOCK_MS, self._clock)
-        self._switch_interval = sys.getswitchinterval()
+        _windows_open.append(sys.getswitchinterval())
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
         # What the window holds now lives as long as it does: out of the collector's full collections, each of which
         # would walk it all again (they come often while the window logs a flood). `close()` hands it back.
@@ -743,9 +744,11 @@ class App(ctk.CTk):  # type: ignore[misc]
             self._restore_runtime()
 
     def _restore_runtime(self) -> None:
-        """The GIL's switch interval as it was, and what was frozen out of collections collectable again."""
-        sys.setswitchinterval(self._switch_interval)
-        gc.unfreeze()
+        """The last window closed: the GIL's switch interval as it was, what was frozen collectable again."""
+        before = _windows_open.pop()
+        if not _windows_open:
+            sys.setswitchinterval(before)
+            gc.unfreeze()
 
     def _window_alive(self) -> bool:
         try:

@@ -164,13 +164,16 @@ def start_load_test(
     payload: str = Payload.SPANISH.value,
     target: tuple[str, int] | None = None,
 ) -> None:
-    """Show the load view, fill its form and press Start: against `target`, or the window's own server.
+    """Show the load view, fill its form and press Start: against `target`, or the window's own server (started
+    on a free port if it is stopped).
 
     A run of `messages` messages, or of `seconds` seconds (2 when neither is given).
     """
     show_view(app, "load")
     view = app.load_view
     if target is None:
+        if app.server_panel.state is ServerState.STOPPED:  # any free port: the default may be another program's
+            type_into(app.server_panel.port_entry, "0")
         use_my_server(app)
     else:
         type_into(view.host_entry, target[0])
