@@ -54,7 +54,10 @@ BOTTOM_PX, BOTTOM_LABEL_PX = 20, 34
 PLACEHOLDER_HEIGHT = 60
 WHOLE_DRAW_SECONDS = 1.0  # at most one whole draw for new limits in this time (resizes and themes: at once)
 DRAW_THREAD = "mayus-chart"  # the helper thread of a whole draw made off the Tk thread
-DRAW_CHECK_MS = 10  # how often the Tk thread looks whether that draw is done
+DRAW_CHECK_MS = 10  # how often the Tk thread looks whether that draw is done ...
+# ... and how long it lets it go on before it waits for it: the helper thread shares the GIL with the server's and
+# the Tk thread's work, and may get little of it for a while (the chart would stand still meanwhile).
+DRAW_PATIENCE_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         self._behind: threading.Thread | None = None  # a whole draw going on off the Tk thread
         self._behind_failed: BaseException | None = None  # ... and what it raised
         self._behind_check: str | None = None  # the Tk timer that looks whether it is done
+        self._behind_began = 0.0  # time.monotonic() when it began
         self._pending = False  # data came while it went on: drawn once it is done
         self.retranslate()
 
@@ -477,13 +481,16 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
                 self._behind_failed = exc
 
         self._behind = threading.Thread(target=draw, name=DRAW_THREAD, daemon=True)
+        self._behind_began = time.monotonic()
         self._behind.start()
         self._behind_check = self.after(DRAW_CHECK_MS, self._check_behind)
 
     def _check_behind(self) -> None:
         """On the Tk thread: once the whole draw is done, show it, then the data that came meanwhile."""
         self._behind_check = None
-        if self._behind is not None and self._behind.is_alive():
+        thread = self._behind
+        patient = time.monotonic() - self._behind_began < DRAW_PATIENCE_SECONDS
+        if thread is not None and thread.is_alive() and patient:
             self._behind_check = self.after(DRAW_CHECK_MS, self._check_behind)
             return
         pending, self._pending = self._pending, False
