@@ -54,8 +54,10 @@ QUICK_FLOOD = Scenario("50 clients flooding (quick)", clients=50, messages=None,
 # so that the once-a-second samples see the charts move at least twice.
 SELF_LOAD = FLOOD
 QUICK_SELF_LOAD = dataclasses.replace(QUICK_FLOOD, name="50 clients from the load view (quick)", duration=4.0)
+CHART_UPDATES_TARGET = 2.0  # the live chart's updates per second while sending (issue 9: "at least twice a second")
 STARTUP_RUNS, QUICK_STARTUP_RUNS = 5, 3
 GIB = 1024**3
+MIB = 1024**2
 
 
 def verdict(ok: bool) -> str:
@@ -71,6 +73,10 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
+
+
+def mib(size: int) -> str:
+    return f"{size / MIB:,.0f} MiB"
 
 
 def machine_lines(argv: Sequence[str]) -> list[str]:
@@ -167,6 +173,7 @@ def report_window(run: WindowRun, verdicts: Verdicts) -> None:
     moving = len(run.flood_samples) >= 2 and not frozen
     detail = "; ".join(frozen) if frozen else f"{len(run.flood_samples)} samples during the flood"
     print(f"  counter and log kept moving during the flood ({detail}): {verdict(moving)}")
+    print(f"  window's process RSS: peak {mib(run.peak_rss)} (sampled once a second), {mib(run.end_rss)} at the end")
     exact = counter_value(run.final_counter) == run.result.completed
     print(
         f"  exact count: the window shows {run.final_counter} messages, "
@@ -224,6 +231,11 @@ def report_self_load(run: SelfLoadRun, verdicts: Verdicts) -> None:
     moving = len(samples) >= 2 and not frozen
     detail = "; ".join(frozen) if frozen else f"{len(samples)} samples while sending"
     print(f"  charts kept moving during the self-load ({detail}): {verdict(moving)}")
+    rate = run.chart_updates_per_second()
+    often = rate >= CHART_UPDATES_TARGET
+    print(f"  live chart updates while sending: {rate:.1f}/s (target >= {CHART_UPDATES_TARGET:g}/s): {verdict(often)}")
+    verdicts.targets["chart updates (self-load)"] = often
+    print(f"  window's process RSS: peak {mib(run.peak_rss)} (sampled once a second), {mib(run.end_rss)} at the end")
     exact = counter_value(run.server_counter) == run.result.completed
     print(
         f"  exact count: the server panel shows {run.server_counter} messages, "

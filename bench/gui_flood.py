@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+import psutil
+
 from core.defaults import DEFAULT_HOST
 from core.load import LoadProgress, LoadResult, Scenario, run_load
 from tests.support.waiting import pump_until
@@ -66,6 +68,8 @@ class WindowRun:
     final_counter: str  # the messages counter once the flood was over
     tk_version: str
     callback_errors: list[str] = field(default_factory=list)
+    peak_rss: int = 0  # the window's process: its largest resident memory seen by the 1 s sampler (bytes)
+    end_rss: int = 0  # ... and once the flood was over, the window still open
 
     @property
     def flood_samples(self) -> list[Sample]:
@@ -111,6 +115,15 @@ class SelfLoadRun:
     blits: int  # ... and its blitted updates
     server_counter: str  # the server panel's messages counter once the run was over
     callback_errors: list[str] = field(default_factory=list)
+    peak_rss: int = 0  # the window's process: its largest resident memory seen by the 1 s sampler (bytes)
+    end_rss: int = 0  # ... and once the run was over, the window still open
+
+    def chart_updates_per_second(self) -> float:
+        """The live chart's draws (whole and blitted) per second between the first and last sample while sending."""
+        samples = self.running_samples
+        if len(samples) < 2 or samples[-1].elapsed <= samples[0].elapsed:
+            return 0.0
+        return (samples[-1].draws - samples[0].draws) / (samples[-1].elapsed - samples[0].elapsed)
 
     @property
     def running_samples(self) -> list[ChartSample]:
@@ -140,6 +153,14 @@ class _Probes:
         self.tick_delays: dict[str, list[float]] = {}
         self.samples: list[object] = []
         self._due = 0.0
+        self._process = psutil.Process()
+        self.peak_rss = self._process.memory_info().rss
+
+    def rss(self) -> int:
+        """The window's process's resident memory now (bytes); the peak is updated too."""
+        now = int(self._process.memory_info().rss)
+        self.peak_rss = max(self.peak_rss, now)
+        return now
 
     def start(self) -> None:
         self._due = time.perf_counter() + TICK_MS / 1000
@@ -155,6 +176,7 @@ class _Probes:
 
     def _sample(self) -> None:
         self.samples.append(self._sample_now(time.perf_counter() - self.began))
+        self.rss()
         self.app.after(SAMPLE_MS, self._sample)
 
     def _watch(self) -> None:
@@ -255,7 +277,8 @@ def flood_window(scenario: Scenario, processes: int | None, settings_path: Path)
         tk_version = str(app.tk.call("package", "present", "Tk"))
         final = app.server_panel.counter_text("messages")
         samples = [s for s in probes.samples if isinstance(s, Sample)]
-        return WindowRun(result, port, probes.tick_delays, samples, final, tk_version, errors)
+        end_rss = probes.rss()
+        return WindowRun(result, port, probes.tick_delays, samples, final, tk_version, errors, probes.peak_rss, end_rss)
     finally:
         app.close()
 
@@ -299,6 +322,7 @@ def self_load_window(scenario: Scenario, settings_path: Path) -> SelfLoadRun:
             )
         settle(app)
         samples = [s for s in probes.samples if isinstance(s, ChartSample)]
+        end_rss = probes.rss()
         return SelfLoadRun(
             result=result,
             port=started.port,
@@ -309,6 +333,8 @@ def self_load_window(scenario: Scenario, settings_path: Path) -> SelfLoadRun:
             blits=view.chart.blits,
             server_counter=app.server_panel.counter_text("messages"),
             callback_errors=errors,
+            peak_rss=probes.peak_rss,
+            end_rss=end_rss,
         )
     finally:
         app.close()

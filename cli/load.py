@@ -19,10 +19,10 @@ from typing import Any, TextIO
 from core import platforms
 from core.addresses import join_host_port
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT
-from core.load import ERROR_KINDS, LoadProgress, LoadResult, Payload, Scenario, run_load, summary
+from core.load import LoadProgress, LoadResult, Payload, Scenario, run_load, summary
 from core.load.scenario import MIN_MESSAGE_BYTES
-from core.text import visible
 from words import Translator, detect_os_language
+from words.load_summary import summary_lines as result_lines
 
 DEFAULT_CLIENTS = 10
 DEFAULT_DURATION_SECONDS = 5.0
@@ -37,14 +37,6 @@ PHASE_WORDS = {
     "running": "load.phase.running",
     "finishing": "load.phase.finishing",
     "done": "load.phase.done",
-}
-KIND_WORDS = {
-    "mismatch": "load.error.mismatch",
-    "reset": "load.error.reset",
-    "timeout": "load.error.timeout",
-    "refused": "load.error.refused",
-    "closed": "load.error.closed",
-    "worker": "load.error.worker",
 }
 PAYLOAD_WORDS = {Payload.SPANISH: "load.payload.spanish", Payload.ASCII: "load.payload.ascii"}
 
@@ -115,17 +107,11 @@ def run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return load(args.host, args.port, scenario, tr, as_json=args.json)
 
 
-def _decimal(tr: Translator, value: float, digits: int = 1) -> str:
-    """A number with `digits` decimals, grouped and pointed the language's way."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".") if tr.language == "es" else text
-
-
 def describe_start(host: str, port: int, scenario: Scenario, tr: Translator) -> str:
     if scenario.messages is not None:
         bound = tr("load.bound.messages", messages=tr.count(scenario.messages))
     else:
-        bound = tr("load.bound.duration", seconds=_decimal(tr, scenario.duration, 1))
+        bound = tr("load.bound.duration", seconds=tr.decimal(scenario.duration, 1))
     return tr(
         "load.start",
         address=join_host_port(host, port),
@@ -141,55 +127,24 @@ def progress_line(progress: LoadProgress, tr: Translator) -> str:
     if progress.remaining_messages is not None:
         remaining = tr("load.remaining.messages", messages=tr.count(progress.remaining_messages))
     else:
-        remaining = tr("load.remaining.seconds", seconds=_decimal(tr, progress.remaining_seconds))
+        remaining = tr("load.remaining.seconds", seconds=tr.decimal(progress.remaining_seconds, 1))
     return tr(
         "load.progress",
-        elapsed=_decimal(tr, progress.elapsed),
+        elapsed=tr.decimal(progress.elapsed, 1),
         phase=tr(PHASE_WORDS[progress.phase]),
         connected=tr.count(progress.connected),
         messages=tr.count(progress.completed),
         rate=tr.count(round(progress.interval_messages_per_second)),
-        p50=_decimal(tr, progress.interval_p50 * 1000, 2),
-        p99=_decimal(tr, progress.interval_p99 * 1000, 2),
+        p50=tr.decimal(progress.interval_p50 * 1000, 2),
+        p99=tr.decimal(progress.interval_p99 * 1000, 2),
         errors=tr.count(progress.error_count),
         remaining=remaining,
     )
 
 
 def summary_lines(result: LoadResult, tr: Translator) -> list[str]:
-    ms = 1000.0
-    lines = [
-        tr("load.summary.title"),
-        tr(
-            "load.summary.messages",
-            messages=tr.count(result.completed),
-            seconds=_decimal(tr, result.elapsed, 2),
-            rate=tr.count(round(result.messages_per_second)),
-        ),
-        tr(
-            "load.summary.latency",
-            p50=_decimal(tr, result.p50 * ms, 2),
-            p95=_decimal(tr, result.p95 * ms, 2),
-            p99=_decimal(tr, result.p99 * ms, 2),
-            max=_decimal(tr, result.maximum * ms, 2),
-        ),
-        tr("load.summary.connected", connected=tr.count(result.connected), clients=tr.count(result.scenario.clients)),
-    ]
-    if result.error_count:
-        counts = ", ".join(f"{tr(KIND_WORDS[k])} {tr.count(result.errors[k])}" for k in ERROR_KINDS if result.errors[k])
-        lines.append(tr("load.summary.errors", errors=counts))
-    else:
-        lines.append(tr("load.summary.no_errors"))
-    mismatch = result.first_mismatch
-    if mismatch is not None:
-        lines.append(tr("load.mismatch.title", offset=mismatch.offset))
-        lines.append(f"  {tr('load.mismatch.sent', length=tr.count(mismatch.sent_length))}: {visible(mismatch.sent)}")
-        lines.append(f"  {tr('load.mismatch.expected')}: {visible(mismatch.expected)}")
-        received = tr("load.mismatch.received", length=tr.count(mismatch.received_length))
-        lines.append(f"  {received}: {visible(mismatch.received)}")
-    if result.cancelled:
-        lines.append(tr("load.summary.cancelled"))
-    return lines
+    """The summary printed at the end: its title, then the sentences the window's load view shows too."""
+    return [tr("load.summary.title"), *result_lines(result, tr)]
 
 
 class _ProgressPrinter:

@@ -6,6 +6,7 @@ Worker threads never touch a widget: the core reports through `EventPump.put`
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -86,6 +87,11 @@ SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
 USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})
 # No reconnect after these: the user ended it, or TLS failed (a certificate or a mismatch does not mend by itself).
 NO_RECONNECT = USER_ENDED | {DisconnectReason.TLS_FAILED}
+# While the window is open the Tk thread shares the GIL with the server's thread and the load run's: a thread that
+# wants it waits at most this long (Python's default is 5 ms), so Tk's timers and input are handled on time while
+# the window's own server is under load (bench/gui_bench.py's self-load).
+GIL_SWITCH_SECONDS = 0.001
+_windows_open: list[float] = []  # the switch interval from before each window still open opened (tests open several)
 
 
 class App(ctk.CTk):  # type: ignore[misc]
@@ -159,6 +165,11 @@ class App(ctk.CTk):  # type: ignore[misc]
         if start_pump:
             self.pump.start()
             self.after(CLOCK_MS, self._clock)
+        _windows_open.append(sys.getswitchinterval())
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        # What the window holds now lives as long as it does: out of the collector's full collections, each of which
+        # would walk it all again (they come often while the window logs a flood). `close()` hands it back.
+        gc.freeze()
 
     def _build(self) -> None:
         s, tr, fonts = self.settings, self.tr, self.fonts
@@ -275,6 +286,11 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.views[name].grid(row=1, column=0, sticky="nsew")
         self.view = self.settings.view = name
         self.header.show_view(name)
+        # The conversation's panels draw nothing while hidden (under a load test against our own server every
+        # redraw costs the Tk thread); shown again, they catch up at once.
+        shown = name == "conversation"
+        for panel in (self.server_panel, self.clients, self.log):
+            panel.set_view_shown(shown)
         # A chart hidden while its view was away draws what came meanwhile, once laid out again.
         self.after_idle(self._refresh_charts)
 
@@ -838,6 +854,7 @@ class App(ctk.CTk):  # type: ignore[misc]
             if self._load_view is not None:
                 self._load_view.session.close()
             self.network.shutdown()
+            self._restore_runtime()
             return
         self.save_settings()
         self.withdraw()  # gone from the screen at once; the rest takes milliseconds (a load run: up to a second)
@@ -849,6 +866,14 @@ class App(ctk.CTk):  # type: ignore[misc]
             self.network.shutdown()
         finally:
             destroy_ctk_window(self)
+            self._restore_runtime()
+
+    def _restore_runtime(self) -> None:
+        """The last window closed: the GIL's switch interval as it was, what was frozen collectable again."""
+        before = _windows_open.pop()
+        if not _windows_open:
+            sys.setswitchinterval(before)
+            gc.unfreeze()
 
     def _window_alive(self) -> bool:
         try:

@@ -9,11 +9,21 @@ changes (limits move in round steps, gui/parts/chart_scale.py, and at most once 
 WHOLE_DRAW_SECONDS), on a resize, a theme or a language change. Updates that come while
 the chart is off screen are kept and drawn when it is shown again (`refresh()`). Colours
 come from gui/theme.py, both themes; tick labels follow the language's decimal mark.
+
+A whole draw asked for by new data, a new run, a theme or a language is made off the Tk
+thread (matplotlib's Agg renderer needs no Tk), on a helper thread `mayus-chart`: under a
+load test against the window's own server it takes a few hundred milliseconds of a shared
+GIL, and the Tk thread goes on handling input and timers meanwhile. The Tk thread puts the
+finished image on screen (a blit into Tk's photo). Until then nothing on the Tk thread
+touches the figure: updates wait (the newest is drawn once the draw is done), and whatever
+must change the figure (a resize, a theme, a language, a PNG) first waits for the draw.
 """
 
 from __future__ import annotations
 
+import gc
 import math
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +53,11 @@ BOTTOM_PX, BOTTOM_LABEL_PX = 20, 34
 # Until a chart has drawn once it reserves this much, so showing it later moves nothing.
 PLACEHOLDER_HEIGHT = 60
 WHOLE_DRAW_SECONDS = 1.0  # at most one whole draw for new limits in this time (resizes and themes: at once)
+DRAW_THREAD = "mayus-chart"  # the helper thread of a whole draw made off the Tk thread
+DRAW_CHECK_MS = 10  # how often the Tk thread looks whether that draw is done ...
+# ... and how long it lets it go on before it waits for it: the helper thread shares the GIL with the server's and
+# the Tk thread's work, and may get little of it for a while (the chart would stand still meanwhile).
+DRAW_PATIENCE_SECONDS = 0.3
 
 
 @dataclass(frozen=True)
@@ -105,9 +120,47 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         self._drawn_at = -math.inf  # time.monotonic() of the last whole draw
         self.full_draws = 0  # whole-figure draws (limits, size, theme, language changed)
         self.blits = 0  # updates that only redrew the lines
+        self._behind: threading.Thread | None = None  # a whole draw going on off the Tk thread
+        self._behind_failed: BaseException | None = None  # ... and what it raised
+        self._behind_check: str | None = None  # the Tk timer that looks whether it is done
+        self._behind_began = 0.0  # time.monotonic() when it began
+        self._pending = False  # data came while it went on: drawn once it is done
         self.retranslate()
 
     # -- what the owner does ------------------------------------------------------
+
+    @property
+    def drawing(self) -> bool:
+        """True while a whole draw goes on off the Tk thread (its image not on screen yet)."""
+        return self._behind is not None
+
+    def finish_drawing(self, show: bool = True) -> None:
+        """Wait for a whole draw going on off the Tk thread and put its image on screen (nothing if none goes on;
+        not `show`: the caller draws on it at once). Raises what the draw raised.
+        """
+        thread = self._behind
+        if thread is None:
+            return
+        thread.join()
+        self._behind = None
+        if self._behind_check is not None:
+            self.after_cancel(self._behind_check)
+            self._behind_check = None
+        failed, self._behind_failed = self._behind_failed, None
+        if failed is not None:
+            raise failed
+        if show:
+            self._mpl_canvas.blit()  # the finished image into Tk's photo: on the Tk thread
+
+    def destroy(self) -> None:
+        """A whole draw going on ends first: no helper thread outlives the chart."""
+        if self._behind is not None:
+            self._behind.join()
+            self._behind = None
+        if self._behind_check is not None:
+            self.after_cancel(self._behind_check)
+            self._behind_check = None
+        super().destroy()
 
     @property
     def created(self) -> bool:
@@ -157,19 +210,20 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
                 self._build_figure()
             self._render(force=True)
 
-    def show(self, x: Sequence[float], columns: Mapping[str, Sequence[float]]) -> None:
-        """New data (the whole of it: x and one sequence per line key, of the same length); drawn if on screen."""
+    def show(self, x: Sequence[float], columns: Mapping[str, Sequence[float]], whole: bool = False) -> None:
+        """New data (the whole of it: x and one sequence per line key, of the same length); drawn if on screen
+        (`whole`: the whole figure, its limits fitted to the data now)."""
         self._x = list(x)
         self._columns = {key: list(values) for key, values in columns.items()}
-        self.update_chart()
+        self.update_chart(whole)
 
-    def update_chart(self) -> None:
+    def update_chart(self, whole: bool = False) -> None:
         """Draw the data now if the chart is on screen (building the figure the first time it has data)."""
         if not self._x or not self.winfo_viewable():
             return
         if self._mpl_figure is None:
             self._build_figure()
-        self._render(force=False)
+        self._render(force=whole)
 
     def refresh(self) -> None:
         """Shown again (a view switched back): draw whole what came while it was hidden."""
@@ -181,12 +235,14 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
     def apply_theme(self, theme_name: str) -> None:
         self._theme = theme_name
         if self._mpl_figure is not None:
+            self.finish_drawing()
             self._paint()
             self._render(force=True)
 
     def retranslate(self) -> None:
         self.placeholder.configure(text=self._tr(self.spec.placeholder))
         if self._mpl_figure is not None:
+            self.finish_drawing()
             self._write_words()
             self._render(force=True)
 
@@ -195,6 +251,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         if self._mpl_figure is None:
             self._build_figure()
         assert self._mpl_figure is not None
+        self.finish_drawing()
         self._apply_data()
         self._apply_limits()
         self._mpl_figure.savefig(path, format="png", dpi=DPI, facecolor=self._mpl_figure.get_facecolor())
@@ -228,14 +285,10 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
                 self._lines.append((ax, drawn, line))
         for ax in self._panels()[:-1]:
             ax.tick_params(labelbottom=False)  # the panels share x: only the lowest one labels it
-        # Imported by name (not through importlib) so that a frozen build sees it and ships it.
-        from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
-
         # The canvas takes the keyboard focus as it is made: give it back (a chart has no keys of its own) to
         # the widget that had it, or that will get it when the window is next focused.
         had_focus = str(self.tk.call("focus", "-lastfor", str(self.winfo_toplevel())))
-        # The Tk backend has no type hints: the canvas is held as Any.
-        canvas: Any = FigureCanvasTkAgg(figure, master=self)  # type: ignore[no-untyped-call]
+        canvas = _make_canvas(figure, self)
         self.tk.call("focus", had_focus)
         widget = canvas.get_tk_widget()
         widget.configure(highlightthickness=0, borderwidth=0, takefocus=False)
@@ -247,6 +300,10 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         self._paint()
         self._write_words()
         self._place_plots()
+        # matplotlib's modules and the figure (some 60,000 objects) live as long as the window: out of the
+        # collector's full collections, which otherwise walk them all each time (30-90 ms of the Tk thread during a
+        # self-load, 5-20 ms with them frozen). The window's `close()` hands them back.
+        gc.freeze()
 
     @property
     def _x_steps(self) -> list[float]:
@@ -389,6 +446,11 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         canvas, figure = self._mpl_canvas, self._mpl_figure
         if canvas is None or figure is None:
             return
+        if self._behind is not None:
+            if not force:  # the newest data is drawn once the whole draw going on is done
+                self._pending = True
+                return
+            self.finish_drawing()
         self._apply_data()
         # A whole draw costs some 30 ms (several times that while a server thread competes for the GIL): the
         # limits follow the data at most once per WHOLE_DRAW_SECONDS; blits in between keep the old scale.
@@ -396,13 +458,45 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         changed = self._apply_limits(allowed)
         size = (figure.bbox.width, figure.bbox.height)
         if force or changed or self._background is None or size != self._background_size:
-            canvas.draw()  # draws everything; `_drawn` keeps the background and draws the lines on it
+            self._draw_behind()
             return
         canvas.restore_region(self._background)
         for ax, drawn, _line in self._lines:
             ax.draw_artist(drawn)
         canvas.blit(figure.bbox)
         self.blits += 1
+
+    def _draw_behind(self) -> None:
+        """Draw the whole figure on a helper thread; the Tk thread puts it on screen once done (`_check_behind`)."""
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = self._mpl_canvas
+        self._pending = False
+
+        def draw() -> None:
+            try:
+                # Agg only, no Tk: `_drawn` (on this thread too) keeps the background and draws the lines on it.
+                FigureCanvasAgg.draw(canvas)  # type: ignore[no-untyped-call]
+            except BaseException as exc:  # raised on the Tk thread by finish_drawing()
+                self._behind_failed = exc
+
+        self._behind = threading.Thread(target=draw, name=DRAW_THREAD, daemon=True)
+        self._behind_began = time.monotonic()
+        self._behind.start()
+        self._behind_check = self.after(DRAW_CHECK_MS, self._check_behind)
+
+    def _check_behind(self) -> None:
+        """On the Tk thread: once the whole draw is done, show it, then the data that came meanwhile."""
+        self._behind_check = None
+        thread = self._behind
+        patient = time.monotonic() - self._behind_began < DRAW_PATIENCE_SECONDS
+        if thread is not None and thread.is_alive() and patient:
+            self._behind_check = self.after(DRAW_CHECK_MS, self._check_behind)
+            return
+        pending, self._pending = self._pending, False
+        self.finish_drawing(show=not pending)
+        if pending:  # drawn on the finished background and shown in one blit
+            self._render(force=False)
 
     def _drawn(self, _event: Any) -> None:
         """After every whole draw: keep the background (axes, ticks, legends), then draw the lines on it."""
@@ -415,3 +509,21 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
         for ax, drawn, _line in self._lines:
             ax.draw_artist(drawn)
         self.full_draws += 1
+
+
+def _make_canvas(figure: Figure, chart: LiveChart) -> Any:
+    """matplotlib's Tk canvas for `chart`, that first waits for a whole draw going on off the Tk thread before it
+    draws or resizes the figure itself. The Tk backend has no type hints: the canvas is held as Any."""
+    # Imported by name (not through importlib) so that a frozen build sees it and ships it.
+    from matplotlib.backends.backend_tkagg import FigureCanvasTkAgg
+
+    class ChartCanvas(FigureCanvasTkAgg):
+        def draw(self) -> None:
+            chart.finish_drawing()
+            super().draw()  # type: ignore[no-untyped-call]
+
+        def resize(self, event: Any) -> None:
+            chart.finish_drawing()
+            super().resize(event)  # type: ignore[no-untyped-call]
+
+    return ChartCanvas(figure, master=chart)  # type: ignore[no-untyped-call]

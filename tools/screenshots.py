@@ -34,6 +34,7 @@ from tests.support.peers import OriginalServer, lowercase, misbehaving_server
 from tests.support.waiting import WAIT, pump_until
 from tests.support.window import (
     App,
+    charts_drawn,
     check_server,
     connect_client,
     open_window,
@@ -105,7 +106,7 @@ def _grab(app: App, path: Path) -> None:
 
     app.lift()
     app.focus_set()  # no field's focus ring or cursor in the picture
-    settle(app)
+    charts_drawn(app)
     x, y = app.winfo_rootx(), app.winfo_rooty()
     ImageGrab.grab(bbox=(x, y, x + app.winfo_width(), y + app.winfo_height())).save(path)
     print(path)

@@ -6,6 +6,8 @@ written only into the rows on screen: the others are marked stale and brought up
 to date when they scroll into view. Under a flood every client's counters change
 four times a second, and rewriting 1,000 rows each time held the Tk thread for
 about 100 ms (each `item` call is a Tcl round trip that also gives up the GIL).
+While the table's view is hidden (`set_view_shown`), changes are only kept: the tree is
+brought up to date once the view is shown again.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from core.events import ClientConnected, ClientStats
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
-from gui.panels.widgets import PADDING, set_enabled
+from gui.panels.widgets import PADDING, move_scrollbar, set_enabled
 from words import Translator
 from words.formats import clock
 
@@ -73,6 +75,7 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
         self._shown: list[int] = []  # ids with a row in the tree, in the tree's order (ascending)
         self._dirty: set[int] = set()  # ids whose row must be added, updated or removed
         self._stale: set[int] = set()  # rows whose values are out of date (off screen when they changed)
+        self.view_shown = True  # False while another view of the window is shown: the tree waits
         self.rowconfigure(1, weight=1)
         self.columnconfigure(0, weight=1)
 
@@ -159,10 +162,29 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
         self._dirty.update(self._rows)
         self._rows.clear()
 
+    def set_view_shown(self, shown: bool) -> None:
+        """The table's view was shown or hidden; shown again, the tree catches up at once."""
+        if shown != self.view_shown:
+            self.view_shown = shown
+            self.flush()
+
     def flush(self) -> None:
-        """Bring the tree up to date with every change since the last flush."""
+        """Bring the tree up to date with every change since the last flush (while the view is shown)."""
         if not self._dirty:
             return
+        if not self.view_shown:
+            self._forget_passing()
+            return
+        self._apply()
+
+    def _forget_passing(self) -> None:
+        """Hidden: forget the changes of clients that came and went since (no row was ever made for them), so
+        what waits stays as small as the clients connected plus the rows there were."""
+        if len(self._dirty) > 2 * (len(self._rows) + len(self._shown)):
+            rows, shown = self._rows, set(self._shown)
+            self._dirty = {client_id for client_id in self._dirty if client_id in rows or client_id in shown}
+
+    def _apply(self) -> None:
         tree, shown, rows = self.tree, self._shown, self._rows
         gone = {client_id for client_id in self._dirty if client_id not in rows}
         if gone:
@@ -192,6 +214,8 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
 
     def shown_values(self, client_id: int) -> dict[str, str]:
         """What the row says, column by column (a row off screen is brought up to date first)."""
+        if self._dirty:
+            self._apply()
         if client_id in self._stale:
             self._write_row(client_id)
         values = self.tree.item(str(client_id), "values")
@@ -245,7 +269,7 @@ class ClientsTable(ctk.CTkFrame):  # type: ignore[misc]
 
     def _view_changed(self, first: float | str, last: float | str) -> None:
         """Tk's yscrollcommand (fractions, passed as strings): the visible rows changed."""
-        self._scrollbar.set(first, last)
+        move_scrollbar(self._scrollbar, first, last)
         if self._stale:
             self._refresh_rows(float(first), float(last))
 

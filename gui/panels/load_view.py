@@ -38,14 +38,15 @@ from gui.parts.load_text import (
     progress_text,
     results_csv,
     run_row,
-    summary_lines,
 )
 from gui.parts.samples import RunSeries
 from gui.parts.settings import Settings
 from words import Translator
+from words.load_summary import summary_lines
 
 POLL_MS = 100  # how often the view takes the run's snapshots (it reports about every 250 ms)
-PROGRESS_STEP = 0.002  # the bar moves when the run has gone this much further (a pixel or so)
+PROGRESS_STEP = 0.002  # the bar moves when the run has gone this much further (a pixel or so) ...
+PROGRESS_SECONDS = 0.5  # ... and at most this often (customtkinter redraws the whole bar each time)
 RUNS_KEPT = 10  # the table of last runs
 RUN_ROWS_SHOWN = 4
 SUMMARY_SHARE, RUNS_SHARE = 2, 3  # how the summary and the table of runs share the width
@@ -107,6 +108,8 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         self.last_progress: LoadProgress | None = None
         self.last_result: LoadResult | None = None
         self._poll_after: str | None = None
+        self._steps: dict[str, str] = {}  # parts of a poll's drawing still to come, each in a callback of its own
+        self._bar_moved_at = -math.inf  # time.monotonic() when the progress bar last moved
         self._bound = settings.load_bound
         self._payload = settings.load_payload
         self.columnconfigure(1, weight=1)
@@ -309,6 +312,7 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         self.last_progress = None
         self.chart.start(scenario.duration + START_SECONDS_HINT if scenario.messages is None else None)
         self.progress_bar.set(0.0)
+        self._bar_moved_at = -math.inf
         self.time_label.configure(text="")
         for tile in self.counters.values():
             tile.set_value("0")
@@ -337,6 +341,7 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         if self._poll_after is not None:
             self.after_cancel(self._poll_after)
             self._poll_after = None
+        self._cancel_steps()
         return self.session.close()
 
     def set_target(self, host: str, port: int) -> None:
@@ -425,18 +430,53 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
     # -- the run -----------------------------------------------------------------------
 
     def _poll(self) -> None:
-        """Take what the run reported, show the newest, draw the chart; at the end, the summary."""
+        """Take what the run reported, show the newest, draw the chart; at the end, the summary.
+
+        The counters, the progress bar and the chart are each drawn in a callback of their own: while the
+        window's own server is under load each costs the Tk thread some milliseconds, and in between Tk
+        handles what fell due (input, timers, redraws).
+        """
         self._poll_after = None
         polled = self.session.poll()
         for snapshot in polled.snapshots:
             self._record(snapshot)
         if polled.snapshots:
             self._show_progress(polled.snapshots[-1])
-            self.chart.show(self.series.x, self.series.columns)
+            self._soon("bar", self._move_bar)
+            self._soon("chart", self._draw_chart)
         if polled.over:
             self._finish(polled)
         else:
             self._poll_after = self.after(POLL_MS, self._poll)
+
+    def _soon(self, name: str, step: Callable[[], None]) -> None:
+        """Run `step` in a callback of its own, right after what Tk has due (once, however often asked)."""
+        if name not in self._steps:
+
+            def run() -> None:
+                del self._steps[name]
+                step()
+
+            self._steps[name] = self.after(1, run)
+
+    def _cancel_steps(self) -> None:
+        for step in self._steps.values():
+            self.after_cancel(step)
+        self._steps.clear()
+
+    def _draw_chart(self) -> None:
+        self.chart.show(self.series.x, self.series.columns)
+
+    def _move_bar(self) -> None:
+        """The bar follows the newest snapshot when it has moved a pixel or so, at most every PROGRESS_SECONDS."""
+        progress = self.last_progress
+        if progress is None:
+            return
+        now = time.monotonic()
+        moved = abs(progress.fraction - float(self.progress_bar.get())) >= PROGRESS_STEP
+        if (moved and now - self._bar_moved_at >= PROGRESS_SECONDS) or progress.fraction == 1.0:
+            self.progress_bar.set(progress.fraction)
+            self._bar_moved_at = now
 
     def _record(self, snapshot: LoadProgress) -> None:
         """A point of the chart: the rate since the last snapshot, its latencies (none when nothing was answered)."""
@@ -452,15 +492,14 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         )
 
     def _show_progress(self, progress: LoadProgress) -> None:
-        """The newest snapshot on the bar, the time line and the counters; the status line when the phase changes.
+        """The newest snapshot on the time line and the counters (the bar: `_move_bar`); the status line when the
+        phase changes.
 
         Widgets are touched only when what they show changes: each change costs the Tk thread a redraw,
         and while the window's own server is under load every call into Tk waits for its turn.
         """
         before, self.last_progress = self.last_progress, progress
         tr = self._tr
-        if abs(progress.fraction - float(self.progress_bar.get())) >= PROGRESS_STEP or progress.fraction == 1.0:
-            self.progress_bar.set(progress.fraction)
         self.time_label.configure(text=progress_text(progress, tr))
         self.counters["connected"].set_value(tr.count(progress.connected))
         self.counters["messages"].set_value(tr.count(progress.completed))
@@ -476,6 +515,8 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
             self.status.show(lambda: self._tr(key, host=host, port=port, clients=clients), theme.MUTED)
 
     def _finish(self, polled: Polled) -> None:
+        self._cancel_steps()  # the end is drawn here: the chart whole with every point, the bar full
+        self.chart.show(self.series.x, self.series.columns, whole=True)
         started = self.session.started
         if polled.result is None or started is None:
             self._set_running(False)
@@ -497,7 +538,6 @@ class LoadView(ctk.CTkFrame):  # type: ignore[misc]
         self.counters["errors"].set_value(self._tr.count(result.error_count))
         for kind in COUNTED_KINDS:
             self.counters[kind].set_value(self._tr.count(result.errors[kind]))
-        self.chart.refresh()
         if result.cancelled:
             self.status.show(lambda: self._tr("loadview.status.cancelled"), theme.WARNING)
         else:

@@ -10,6 +10,11 @@ scrolls up, never because lines were added. A search or a filter, or the hex vie
 writes the log again from its model. From the keyboard, the log's own line (the one
 underlined while it has the focus, moved with the arrows) takes Enter for its hex
 and Shift+F10 or the Menu key for its menu, as a double-click and a right-click do.
+
+While the log's view is hidden (the load test or the checker shown instead), nothing is
+written into the Text: entries still go into the bounded model, and the Text is written
+again from it once, when the view is shown (`set_view_shown`). Under a load test against
+the window's own server every Text insert costs the Tk thread, and nobody sees them.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from core.events import Stamp
 from gui import theme
 from gui.ctk_private import inner_text
 from gui.fonts import Fonts
-from gui.panels.widgets import PADDING
+from gui.panels.widgets import PADDING, move_scrollbar
 from gui.parts.log_filter import ALL_DIRECTIONS, ALL_SIDES, BadPattern, LogFilter
 from gui.parts.log_model import EDGE, HEAD_CHARS, Direction, LogEntry, LogModel, SaveContext, Segment, Side
 from words import Translator
@@ -40,6 +45,7 @@ NOTICE_MS = 3000  # how long "N lines copied" stays
 # Long enough for the other thread's report of an earlier moment to arrive, short enough to feel live.
 REORDER_SECONDS = 0.05
 RELEASE_MS = 25  # how often held entries are looked at while any wait
+HIDDEN_RELEASE_MS = 250  # ... while the log's view is hidden (they only go into the model then)
 SEARCH_DELAY_MS = 150  # typing in the search box: the log is filtered once the typing pauses
 _SIDE_CHOICES = ("sides", "server", "client")  # "sides": both
 _DIRECTION_CHOICES = ("ways", "in", "out")  # "ways": both
@@ -79,6 +85,9 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._search_after: str | None = None
         self._notice_after: str | None = None
         self.paused = False  # the user scrolled up: new lines do not move the view
+        self.view_shown = True  # False while another view of the window is shown: the Text is left as it is
+        self._behind = False  # the Text lacks what the model got while the view was hidden
+        self.text_writes = 0  # edits of the Text (writes, growths, clears): tests count them
         self._side, self._direction = "sides", "ways"  # the filter's choices (the pickers show them in words)
         self.matches = 0  # entries on screen that match the search
         self.rowconfigure(2, weight=1)
@@ -91,7 +100,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.scrollbar.grid(row=2, column=1, sticky="ns", padx=(2, 8))
         # The plain Tk Text inside: one call per release, tags, marks (see _write()).
         self._text = inner_text(self.textbox)
-        self._text.configure(yscrollcommand=self.scrollbar.set)
+        self._text.configure(yscrollcommand=lambda first, last: move_scrollbar(self.scrollbar, first, last))
         # A wrapped line continues under the text column, not under the time. Tk takes the
         # margin from the tag of each display line's first character, so every tag has it.
         head_width = fonts.mono.measure("0" * HEAD_CHARS)
@@ -210,14 +219,24 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         return entry
 
     def flush(self) -> None:
-        """Write every held entry now (tests, and before a copy or a save)."""
+        """Write every held entry now (tests, and before a copy or a save); only into the model while hidden."""
         self._release(force=True)
+
+    def set_view_shown(self, shown: bool) -> None:
+        """The log's view was shown or hidden. Hidden, the Text is left alone; shown again, it is written once
+        from the model (the latest MAX_LOG_LINES entries), if anything came meanwhile."""
+        if shown == self.view_shown:
+            return
+        self.view_shown = shown
+        if shown and self._behind:
+            self._rewrite()
 
     def clear(self) -> None:
         self._held.clear()
         self.model.clear()
         self._shown.clear()
         self._marks.clear()
+        self._behind = False
         self._edit(lambda: self._text.delete("1.0", "end"))
         self._set_paused(False)
         self._show_count()
@@ -359,7 +378,11 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
     def _hold(self, entry: LogEntry) -> None:
         self._held.append(entry)
         if self._release_after is None:
-            self._release_after = self.after(RELEASE_MS, self._release)
+            self._release_after = self.after(self._release_ms, self._release)
+
+    @property
+    def _release_ms(self) -> int:
+        return RELEASE_MS if self.view_shown else HIDDEN_RELEASE_MS
 
     def _release(self, force: bool = False) -> None:
         """Write the held entries old enough that nothing earlier can still come, in the order they happened."""
@@ -379,10 +402,16 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self.model.add(due)
             self._write(due)
         if self._held and self._release_after is None:
-            self._release_after = self.after(RELEASE_MS, self._release)
+            self._release_after = self.after(self._release_ms, self._release)
 
     def _write(self, entries: list[LogEntry]) -> None:
-        """Append the entries that pass the filter in one insert, drop what the model let go, follow the end."""
+        """Append the entries that pass the filter in one insert, drop what the model let go, follow the end.
+
+        While the view is hidden the Text is left as it is, and written again from the model once shown.
+        """
+        if not self.view_shown:
+            self._behind = True
+            return
         shown = [entry for entry in entries if self.filter.matches(entry)]
         parts: list[str] = []
         added: list[_Shown] = []
@@ -406,8 +435,13 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self._text.see("end")
 
     def _rewrite(self) -> None:
-        """Write the whole log again from the model: after a search, a filter or the hex view changed."""
+        """Write the whole log again from the model: after a search, a filter or the hex view changed, or once
+        the view is shown again."""
         self.flush()
+        if not self.view_shown:
+            self._behind = True
+            return
+        self._behind = False
         self._marks.clear()
         self._shown.clear()
         self.matches = 0
@@ -458,6 +492,9 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self._text.delete("1.0", f"{lines + 1}.0")
 
     def _grow(self, marks: tuple[str, str], entry: LogEntry, added: list[Segment]) -> None:
+        if not self.view_shown:  # written whole from the model once the view is shown
+            self._behind = True
+            return
         text, tr = self._text, self._tr
         start, end = marks
 
@@ -500,6 +537,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         return int(str(self._text.index("end-1c")).split(".")[0]) - 1
 
     def _edit(self, change: Callable[[], object]) -> None:
+        self.text_writes += 1
         self._text.configure(state="normal")
         try:
             change()

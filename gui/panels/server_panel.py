@@ -1,4 +1,8 @@
-"""The server's controls: where to listen, TLS, Start/Stop, status, the certificate's fingerprint and live counters."""
+"""The server's controls: where to listen, TLS, Start/Stop, status, the certificate's fingerprint and live counters.
+
+While the panel's view is hidden (`set_view_shown`) the counters and the chart keep their
+figures without drawing them: they are drawn once the view is shown again.
+"""
 
 from __future__ import annotations
 
@@ -148,6 +152,8 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self.chart = LiveChart(live, tr, fonts.small, SERVER_CHART, theme_name)
         self.chart.grid(row=0, column=1, sticky="nsew")
         self.counters: dict[str, CounterTile] = {}
+        self.view_shown = True  # False while another view of the window is shown
+        self._figures: dict[str, str] = {}  # what the counters will show, kept while the view is hidden
         # Columns as wide as a 7-digit count from the start: numbers that grow do not resize the chart beside
         # them (a resize draws the chart whole).
         column_width = int(fonts.value.measure(WIDEST_COUNT))
@@ -191,9 +197,9 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._host_changed()
 
     def counter_text(self, name: str) -> str:
-        """What a live counter shows now ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused",
-        "pushed")."""
-        return str(self.counters[name].value.cget("text"))
+        """What a live counter shows ("clients", "messages", "bytes_in", "bytes_out", "rate", "refused", "pushed"):
+        on screen, or once its view is shown again."""
+        return self._figures.get(name) or str(self.counters[name].value.cget("text"))
 
     # -- states --------------------------------------------------------------------
 
@@ -246,30 +252,51 @@ class ServerPanel(ctk.CTkFrame):  # type: ignore[misc]
         """The exact totals on the counters; the chart takes them as a sample (drawn by `refresh_chart`)."""
         self.history.add(stats.when.mono, stats.messages_in, stats.clients)
         count = self._tr.count
-        self.counters["clients"].set_value(count(stats.clients))
-        self.counters["messages"].set_value(count(stats.messages_in))
-        self.counters["bytes_in"].set_value(count(stats.bytes_in))
-        self.counters["bytes_out"].set_value(count(stats.bytes_out))
-        self.counters["refused"].set_value(count(stats.refused))
-        self.counters["pushed"].set_value(count(stats.pushed))
+        self._set_figure("clients", count(stats.clients))
+        self._set_figure("messages", count(stats.messages_in))
+        self._set_figure("bytes_in", count(stats.bytes_in))
+        self._set_figure("bytes_out", count(stats.bytes_out))
+        self._set_figure("refused", count(stats.refused))
+        self._set_figure("pushed", count(stats.pushed))
 
     def show_rate(self, per_second: float) -> None:
-        self.counters["rate"].set_value(self._tr.count(round(per_second)))
+        self._set_figure("rate", self._tr.count(round(per_second)))
 
     def reset_counters(self) -> None:
         """A server starting: every counter at zero, the chart's minute forgotten."""
-        for tile in self.counters.values():
-            tile.set_value("0")
+        for name in self.counters:
+            self._set_figure(name, "0")
         self.history.reset()
+
+    def set_view_shown(self, shown: bool) -> None:
+        """The panel's view was shown or hidden; shown again, the counters and the chart catch up."""
+        if shown == self.view_shown:
+            return
+        self.view_shown = shown
+        if shown:
+            for name, text in self._figures.items():
+                self.counters[name].set_value(text)
+            self.refresh_chart()
+
+    def _set_figure(self, name: str, text: str) -> None:
+        """A counter's new figure: shown now, or kept until the view is shown."""
+        self._figures[name] = text
+        if self.view_shown:
+            self.counters[name].set_value(text)
 
     def refresh_chart(self, now: float | None = None) -> None:
         """Draw the last minute up to `now` (perf_counter seconds); called a few times a second.
 
-        Once the server has been stopped for a whole minute there is nothing left to move.
+        Once the server has been stopped for a whole minute there is nothing left to move; while the view is
+        hidden nothing is drawn (the samples are kept: `set_view_shown` draws them).
         """
         now = time.perf_counter() if now is None else now
         last = self.history.last
-        if last is None or (self.state is ServerState.STOPPED and now - last.at > WINDOW_SECONDS + 1):
+        if (
+            not self.view_shown
+            or last is None
+            or (self.state is ServerState.STOPPED and now - last.at > WINDOW_SECONDS + 1)
+        ):
             return
         x, columns = self.history.series(now)
         self.chart.show(x, columns)

@@ -56,6 +56,7 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
         super().__init__(master, fg_color="transparent")
         self.caption = ctk.CTkLabel(self, text="", font=caption_font, text_color=theme.MUTED, anchor="w", height=16)
         self.value = ctk.CTkLabel(self, text="0", font=value_font, anchor="w", height=22)
+        self._value = "0"  # what `value` shows: compared here, not asked of Tk (a call that waits its turn)
         self.caption.grid(row=0, column=0, sticky="w")
         self.value.grid(row=1, column=0, sticky="w")
 
@@ -63,8 +64,21 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
         self.caption.configure(text=text)
 
     def set_value(self, text: str) -> None:
-        if self.value.cget("text") != text:  # skip redraws when nothing changed
+        if self._value != text:  # skip redraws when nothing changed
+            self._value = text
             self.value.configure(text=text)
+
+
+SCROLL_STEP = 0.001  # a scrollbar follows its view when it moved this much (a fraction of the whole; under a pixel)
+
+
+def move_scrollbar(scrollbar: Any, first: float | str, last: float | str) -> None:
+    """A CTkScrollbar to the view's fractions (Tk's yscrollcommand passes them as strings), only if they moved:
+    customtkinter redraws the whole bar on every `set`, and Tk calls back after every insert into a Text or a tree,
+    most of them, once a log is full, leaving the bar where it was."""
+    start, end = scrollbar.get()
+    if abs(float(first) - start) >= SCROLL_STEP or abs(float(last) - end) >= SCROLL_STEP:
+        scrollbar.set(first, last)
 
 
 def fit_text(text: str, font: Any, width: int) -> str:

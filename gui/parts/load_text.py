@@ -1,8 +1,8 @@
-"""The load test as the window words it: progress, the summary, the table of runs, the CSV and file names.
+"""The load test as the window words it: progress, the table of runs, the CSV and file names.
 
 Tk-free: every function takes a Translator and returns text (numbers grouped and pointed
-the language's way). Bytes of a mismatched reply are shown escaped (core.text), the
-line feed too, so what differs is visible even when it is an invisible byte.
+the language's way). The run's summary is words.load_summary's, the same sentences the
+`load` face prints.
 """
 
 from __future__ import annotations
@@ -10,22 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.load import ERROR_KINDS, LoadProgress, LoadResult, Mismatch, Payload, Scenario, summary
-from core.text import VisibleText
+from core.load import ERROR_KINDS, LoadProgress, LoadResult, Payload, Scenario, summary
 from words import Translator
+from words.load_summary import escaped, ms_text
 
-# Each error kind's name in a sentence (shared with the `load` face) and on its counter (short).
-KIND_WORDS = {
-    "mismatch": "load.error.mismatch",
-    "reset": "load.error.reset",
-    "timeout": "load.error.timeout",
-    "refused": "load.error.refused",
-    "closed": "load.error.closed",
-    "worker": "load.error.worker",
-}
+# The error kinds with a counter of their own, and each counter's caption (short; an error kind's name in a
+# sentence: words.load_summary.KIND_WORDS).
 COUNTED_KINDS = ("mismatch", "reset", "timeout", "refused", "closed")  # a counter each while a run goes
 COUNTER_WORDS = {
     "connected": "loadview.counter.connected",
@@ -39,7 +32,6 @@ COUNTER_WORDS = {
     "closed": "loadview.counter.closed",
 }
 PAYLOAD_WORDS = {Payload.SPANISH: "loadview.payload.spanish", Payload.ASCII: "loadview.payload.ascii"}
-MS = 1000.0
 RUN_COLUMNS = ("time", "target", "clients", "run", "rate", "p50", "p99", "errors")
 RUN_COLUMN_WORDS = {
     "time": "loadview.runs.col.time",
@@ -86,62 +78,6 @@ def progress_text(progress: LoadProgress, tr: Translator) -> str:
     else:
         left = tr("loadview.left.seconds", seconds=seconds_text(tr, progress.remaining_seconds))
     return f"{elapsed} · {left}"
-
-
-def ms_text(tr: Translator, seconds: float) -> str:
-    return tr.decimal(seconds * MS, 2)
-
-
-def errors_text(errors: Mapping[str, int], tr: Translator) -> str:
-    """ "mismatched reply 12, closed early 3", kinds in their reading order (empty when none)."""
-    return ", ".join(f"{tr(KIND_WORDS[kind])} {tr.count(errors[kind])}" for kind in ERROR_KINDS if errors.get(kind))
-
-
-def escaped(data: bytes) -> str:
-    """Bytes as text with every invisible byte escaped, the line ending too (\\n, \\r, \\x00...)."""
-    return VisibleText().feed(data, final=True).replace("\n", "\\n").replace("\r", "\\r")
-
-
-def mismatch_lines(mismatch: Mismatch, tr: Translator) -> list[str]:
-    """The first mismatched reply: what was sent, what the uppercase of it is, what came back."""
-    return [
-        tr("load.mismatch.title", offset=mismatch.offset),
-        f"  {tr('load.mismatch.sent', length=tr.count(mismatch.sent_length))}: {escaped(mismatch.sent)}",
-        f"  {tr('load.mismatch.expected')}: {escaped(mismatch.expected)}",
-        f"  {tr('load.mismatch.received', length=tr.count(mismatch.received_length))}: {escaped(mismatch.received)}",
-    ]
-
-
-def summary_lines(result: LoadResult, tr: Translator) -> list[str]:
-    """The summary of a run: rate, errors by kind and the first mismatch (what to look at first), latency
-    percentiles, connections."""
-    lines = [
-        tr(
-            "load.summary.messages",
-            messages=tr.count(result.completed),
-            seconds=tr.decimal(result.elapsed, 2),
-            rate=tr.count(round(result.messages_per_second)),
-        )
-    ]
-    if result.error_count:
-        lines.append(tr("load.summary.errors", errors=errors_text(result.errors, tr)))
-    else:
-        lines.append(tr("load.summary.no_errors"))
-    if result.first_mismatch is not None:
-        lines += mismatch_lines(result.first_mismatch, tr)
-    lines += [
-        tr(
-            "load.summary.latency",
-            p50=ms_text(tr, result.p50),
-            p95=ms_text(tr, result.p95),
-            p99=ms_text(tr, result.p99),
-            max=ms_text(tr, result.maximum),
-        ),
-        tr("load.summary.connected", connected=tr.count(result.connected), clients=tr.count(result.scenario.clients)),
-    ]
-    if result.cancelled:
-        lines.append(tr("load.summary.cancelled"))
-    return lines
 
 
 def run_row(record: RunRecord, tr: Translator) -> tuple[str, ...]:

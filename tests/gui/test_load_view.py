@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from cli.load import summary_lines as printed_lines
 from core.load import CANCEL_SECONDS
 from gui import theme
 from gui.app import App
@@ -135,6 +136,13 @@ def test_a_server_that_lowercases_shows_mismatches_and_the_first_one(app: App) -
     assert re.search(rf"^  received \(64 bytes\): {number} ¡hola! el niño", summary, re.MULTILINE)
     assert summary.count("\\n") >= 3  # the line feeds are shown, escaped
     assert view.status.colour == theme.ERROR
+    # The `load` face prints the very same sentences for this result, under its title; in Spanish too.
+    result = view.last_result
+    assert result is not None
+    assert summary.splitlines() == printed_lines(result, app.tr)[1:]
+    pick(app.header.language_picker, "Español")
+    assert view.summary_text().splitlines() == printed_lines(result, app.tr)[1:]
+    assert view.summary_text().startswith("mensajes: ")
 
 
 @pytest.mark.usefixtures("no_process_left")

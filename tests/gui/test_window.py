@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
 import socket
+import sys
 import tkinter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +18,7 @@ import pytest
 
 from core import platforms
 from gui import theme
-from gui.app import App
+from gui.app import GIL_SWITCH_SECONDS, App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
 from gui.keyboard import RING_TAG
 from gui.panels.log_panel import HERE
@@ -483,3 +485,16 @@ def test_the_squeeze_check_sees_a_cut_control(app: App) -> None:
     settle(app)
     assert any("a label far too long" in problem for problem in _squeezed(app))
     box.destroy()
+
+
+def test_while_open_the_window_takes_the_gil_in_short_turns_and_gives_all_back_once_closed(
+    make_app: Callable[..., App],
+) -> None:
+    before = sys.getswitchinterval()
+    first, second = make_app(), make_app()
+    # Tk's thread waits at most this long for the server's thread; what the window holds is out of full collections.
+    assert sys.getswitchinterval() == GIL_SWITCH_SECONDS and gc.get_freeze_count() > 0
+    first.close()
+    assert sys.getswitchinterval() == GIL_SWITCH_SECONDS  # the other window is still open
+    second.close()
+    assert sys.getswitchinterval() == before and gc.get_freeze_count() == 0

@@ -122,6 +122,19 @@ def fill_log(app: App, messages: Sequence[bytes]) -> None:
     settle(app)
 
 
+def log_text_writes(app: App) -> int:
+    """How many times the conversation log has written into its text box so far (writes, growths, clears)."""
+    return app.log.text_writes
+
+
+def charts_drawn(app: App) -> None:
+    """Wait until the charts on show have put their latest whole draw (made off the Tk thread) on screen."""
+    app.server_panel.chart.finish_drawing()
+    if app.view == "load":
+        app.load_view.chart.finish_drawing()
+    settle(app)
+
+
 def counter_value(shown: str) -> int:
     """The number a counter shows ('1,234,567' in English, '1.234.567' in Spanish)."""
     return int("".join(ch for ch in shown if ch.isdigit()) or "0")
@@ -185,13 +198,16 @@ def start_load_test(
     payload: str = Payload.SPANISH.value,
     target: tuple[str, int] | None = None,
 ) -> None:
-    """Show the load view, fill its form and press Start: against `target`, or the window's own server.
+    """Show the load view, fill its form and press Start: against `target`, or the window's own server (started
+    on a free port if it is stopped).
 
     A run of `messages` messages, or of `seconds` seconds (2 when neither is given).
     """
     show_view(app, "load")
     view = app.load_view
     if target is None:
+        if app.server_panel.state is ServerState.STOPPED:  # any free port: the default may be another program's
+            type_into(app.server_panel.port_entry, "0")
         use_my_server(app)
     else:
         type_into(view.host_entry, target[0])
@@ -228,6 +244,7 @@ def open_window(settings_path: Path, language: str = "en", theme: str = "light")
 __all__ = [
     "CHECK_WAIT",
     "App",
+    "charts_drawn",
     "check_server",
     "choose",
     "connect_client",
@@ -235,6 +252,7 @@ __all__ = [
     "fill_log",
     "load_test_running",
     "log_shows",
+    "log_text_writes",
     "open_window",
     "pick",
     "press",

@@ -57,8 +57,8 @@ def _string_literals() -> set[str]:
     for name in SOURCES:
         root = REPO / name
         for path in [root] if root.is_file() else sorted(root.rglob("*.py")):
-            if path.parent.name == "words" and path.name not in ("translator.py",):
-                continue  # the tables themselves do not count as a use
+            if path.parent.name == "words" and path.name not in ("translator.py", "load_summary.py"):
+                continue  # the tables themselves do not count as a use (the modules that say sentences do)
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.Constant) and isinstance(node.value, str):
                     found.add(node.value)

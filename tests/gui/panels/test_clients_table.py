@@ -11,7 +11,7 @@ from core.events import ClientConnected, ClientStats, ServerStats, Stamp
 from gui.app import App
 from gui.panels.clients_table import COLUMNS
 from tests.support.waiting import pump_until
-from tests.support.window import log_shows
+from tests.support.window import log_shows, show_view
 
 ROWS = 300  # far more than the table shows at once
 
@@ -47,6 +47,23 @@ def test_rows_scrolled_into_view_show_the_latest_counters(app: App) -> None:
     app.clients.tree.yview_moveto(0.0)
     pump_until(app, lambda: _on_screen(app, 1)["messages"] == "8", message="top row current")
     assert app.clients.shown_values(ROWS // 2)["messages"] == "8"  # read off screen: brought up to date
+
+
+def test_hidden_the_table_waits_and_catches_up_once_shown(app: App) -> None:
+    show_view(app, "load")  # under a load test from the window, the table is out of sight
+    now = time.time()
+    for client_id in range(1, ROWS + 1):
+        app.pump.put(ClientConnected(client_id, "127.0.0.1", 40_000 + client_id, Stamp(0.0, now)))
+    app.pump.put(_stats(7))
+    pump_until(app, lambda: app.pump.pending() == 0 and len(app.clients.client_ids) == ROWS, message="events handled")
+    assert app.clients.tree.get_children() == ()  # no row written while nobody sees them
+    for client_id in range(ROWS + 1, 3 * ROWS):  # many that come and go meanwhile
+        app.clients.add_client(ClientConnected(client_id, "127.0.0.1", 40_000, Stamp(0.0, now)))
+        app.clients.remove_client(client_id)
+        app.clients.flush()
+    show_view(app, "conversation")
+    assert len(app.clients.tree.get_children()) == ROWS
+    assert _on_screen(app, 1)["messages"] == "7" and _on_screen(app, 1)["bytes"] == "35 / 35"
 
 
 def test_the_rows_stay_in_id_order_as_clients_come_and_go(app: App) -> None:

@@ -17,7 +17,7 @@ from gui.panels.widgets import PADDING
 from gui.parts.log_model import Direction, Side
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
 from tests.support.waiting import pump_until
-from tests.support.window import log_shows, pick, settle
+from tests.support.window import log_shows, log_text_writes, pick, settle, show_view
 
 T0 = 1_700_000_000.0
 DAY_OF_T0 = time.strftime("%Y-%m-%d", time.localtime(T0))  # a saved log gives full dates
@@ -43,6 +43,35 @@ def test_the_log_keeps_only_the_latest_lines(app: App) -> None:
     assert lines[0].endswith("line 250")
     assert lines[-1].endswith(f"line {limit + 249}")
     assert len(app.log.model) == limit
+
+
+def test_while_its_view_is_hidden_the_log_writes_nothing_and_shows_it_all_once_back(app: App) -> None:
+    log = app.log
+    _fill(app, 3)
+    shown_before = log.shown_text()
+    show_view(app, "load")  # the conversation, and the log with it, hidden
+    writes = log_text_writes(app)
+    limit = log.model.limit
+    _fill(app, limit + 100, start=3)  # far more than the log keeps
+    key = (1, 1)
+    log.add_data(key, Side.CLIENT, Direction.IN, b"HO", 2, when=Stamp.now(), first=True, complete=False)
+    log.flush()
+    log.add_data(key, Side.CLIENT, Direction.IN, b"LA", 2, when=Stamp.now(), first=False, complete=False)
+    settle(app)
+    assert log_text_writes(app) == writes  # not one write into the text box while nobody sees it
+    assert log.shown_text() == shown_before
+    assert len(log.model) == limit  # what it keeps stays bounded
+
+    show_view(app, "conversation")
+    assert log_text_writes(app) - writes <= 3  # written again at once, in one go: not an insert per entry
+    lines = log.shown_text().splitlines()
+    assert len(lines) == limit  # the newest entries, as many as it keeps, nothing lost among them
+    first_kept = 3 + limit + 100 + 1 - limit  # entries logged, the open one included, less those kept
+    assert lines[0].endswith(f"line {first_kept}")
+    assert [line.rsplit(" ", 1)[-1] for line in lines[-4:-1]] == [str(n) for n in range(limit + 100, limit + 103)]
+    assert lines[-1].endswith("HOLA")  # still open: what arrived while hidden
+    log.add_data(key, Side.CLIENT, Direction.IN, b"!\n", 2, when=Stamp.now(), first=False, complete=True, ending=b"\n")
+    assert log.shown_text().splitlines()[-1].endswith("HOLA! LF  6 B")  # and it goes on growing in place
 
 
 def test_entries_show_in_the_order_they_happened_whatever_order_they_came_in(app: App) -> None:
@@ -130,6 +159,28 @@ def test_auto_scroll_pauses_only_when_the_user_scrolls_up(app: App) -> None:
     _fill(app, 50, start=250)
     settle(app)
     assert text.yview()[1] == pytest.approx(1.0)
+
+
+def test_a_full_log_taking_more_lines_leaves_its_scrollbar_alone(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    limit = app.log.model.limit
+    _fill(app, limit)
+    text = inner_text(app.log.textbox)
+    pump_until(app, lambda: text.yview()[1] == pytest.approx(1.0), message="following the end")
+    settle(app)
+    moves: list[tuple[float, float]] = []
+    real_set = app.log.scrollbar.set
+
+    def counted_set(first: float, last: float) -> None:
+        moves.append((float(first), float(last)))
+        real_set(first, last)
+
+    monkeypatch.setattr(app.log.scrollbar, "set", counted_set)
+    _fill(app, 20, start=limit)  # as many lines in, as many out at the top: the view stays the same
+    settle(app)
+    assert moves == []  # customtkinter redraws the whole bar on each set: none when nothing moved
+    text.yview_moveto(0.0)
+    settle(app)
+    assert moves and app.log.scrollbar.get()[0] == pytest.approx(0.0)  # a real move still moves it
 
 
 def test_clear_empties_the_log(app: App) -> None:

@@ -18,7 +18,7 @@ from gui.panels.server_panel import ServerState
 from tests.support.fake_network import FakeNetwork
 from tests.support.tls import fingerprint_of_pem
 from tests.support.waiting import pump_until
-from tests.support.window import log_shows, switch_to, type_into
+from tests.support.window import log_shows, show_view, switch_to, type_into
 
 
 @pytest.fixture
@@ -77,6 +77,17 @@ def test_the_counters_show_exact_totals_and_refused_connections(window: App, fak
     pump_until(window, lambda: panel.counter_text("messages") == "12,345")
     assert (panel.counter_text("clients"), panel.counter_text("refused")) == ("3", "7")
     assert panel.counter_text("bytes_in") == "99,000"
+
+
+def test_hidden_the_counters_keep_their_figures_and_show_them_once_back(window: App, fake: FakeNetwork) -> None:
+    panel = window.server_panel
+    show_view(window, "load")  # under a load test from the window, its server panel is out of sight
+    fake.emit(ServerStats(3, 12_345, 12_345, 99_000, 99_000, 0, 7, (), Stamp.now()))
+    pump_until(window, lambda: panel.counter_text("messages") == "12,345", message="the figures kept")
+    assert panel.counters["messages"].value.cget("text") == "0"  # not drawn while hidden
+    show_view(window, "conversation")
+    assert panel.counters["messages"].value.cget("text") == "12,345"
+    assert panel.counters["clients"].value.cget("text") == "3"
 
 
 def test_the_log_says_how_many_clients_fit_and_when_descriptors_run_out(window: App, fake: FakeNetwork) -> None:
