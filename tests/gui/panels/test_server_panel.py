@@ -59,6 +59,7 @@ def test_stop_only_asks_and_the_panel_follows_the_servers_word(window: App, fake
     fake.emit(ServerStopped(None, Stamp.now()))
     pump_until(window, lambda: window.server_panel.state is ServerState.STOPPED)
     assert window.server_panel.status.text == "Stopped"
+    assert fake.calls.count(("stop_server",)) == 1  # the server's word ends it: no second stop
 
 
 def test_a_failed_start_is_one_event_and_leaves_the_panel_ready(window: App, fake: FakeNetwork) -> None:
@@ -69,6 +70,7 @@ def test_a_failed_start_is_one_event_and_leaves_the_panel_ready(window: App, fak
     assert panel.status.text.startswith("Permission denied for 127.0.0.1:80.")
     assert panel.status.colour == theme.ERROR
     assert panel.start_stop.cget("text") == "Start" and panel.port_entry.cget("state") == "normal"
+    assert fake.calls == [("start_server", "localhost", 80)]  # nothing was left started, so nothing to stop
 
 
 def test_the_counters_show_exact_totals_and_refused_connections(window: App, fake: FakeNetwork) -> None:
