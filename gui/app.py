@@ -18,8 +18,6 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-import customtkinter as ctk
-
 import places
 from core import platforms
 from core.addresses import describe_peer, join_addresses, join_host_port
@@ -74,6 +72,7 @@ from gui.parts.log_model import Direction, LogEntry, SaveContext, Side
 from gui.parts.rate import RateMeter
 from gui.parts.saved_messages import SavedMessage
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, VIEWS, default_settings_path, load_settings, save_settings
+from gui.toolkit import ctk
 from words import Translator, detect_os_language
 
 if TYPE_CHECKING:

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import customtkinter as ctk
 import pytest
 
 from core import platforms
@@ -28,6 +27,7 @@ from gui.keyboard import RING_TAG
 from gui.panels.log_panel import HERE
 from gui.panels.server_panel import ServerState
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
+from gui.toolkit import ctk
 from tests.support.peers import close_at_once, misbehaving_server
 from tests.support.sockets import connect_raw, recv_exactly
 from tests.support.waiting import WAIT, pump_until, worker_threads
