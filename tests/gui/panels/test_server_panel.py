@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,6 @@ from tests.support.fake_network import FakeNetwork
 from tests.support.tls import fingerprint_of_pem
 from tests.support.waiting import pump_until
 from tests.support.window import log_shows, show_view, switch_to, type_into
-
-
-@pytest.fixture
-def fake() -> FakeNetwork:
-    return FakeNetwork()
-
-
-@pytest.fixture
-def window(make_app: Callable[..., App], fake: FakeNetwork) -> App:
-    return make_app(network=fake)
 
 
 def _press_start(window: App, port: str = "6000") -> None:
