@@ -35,7 +35,7 @@ from bench.machine import header_lines
 from core.limits import OPEN_FILE_LIMITS, raise_open_file_limit
 from core.loop_thread import LOOP_CHOICES, LOOP_ENV, UVLOOP_LOOP, uvloop_available
 from tests.support.hogs import MIB, Hogs, round_trips
-from tests.support.launcher import MAYUS_SERVE, REPO_ROOT, RunningServer, start_server, stop_server
+from tests.support.launcher import MAYUS_SERVE, REPO_ROOT, LaunchedServer, launch_server, stop_server
 from tests.support.peers import FloodServer
 
 SECTIONS = ("window", "hogs", "descriptors", "log")
@@ -72,13 +72,13 @@ def percentile(values: Sequence[float], share: float) -> float:
 
 
 @contextmanager
-def serving(*args: str, open_files: int | None = None, loop: str | None = None) -> Iterator[RunningServer]:
+def serving(*args: str, open_files: int | None = None, loop: str | None = None) -> Iterator[LaunchedServer]:
     """`main.py serve --port 0 ARGS` in its own process (on `loop`, under `open_files`), stopped on exit."""
     previous = os.environ.get(LOOP_ENV)
     if loop is not None:
         os.environ[LOOP_ENV] = loop
     try:
-        server = start_server("mayus", [*MAYUS_SERVE, *args], open_files)
+        server = launch_server("mayus", [*MAYUS_SERVE, *args], open_files)
     finally:
         if previous is None:
             os.environ.pop(LOOP_ENV, None)

@@ -39,7 +39,7 @@ from bench.pinning import Pinning, no_pinning, pin_bench
 from bench.servers import MAYUS, SERVER_COMMANDS, available, running_server
 from core.load import LoadResult, Scenario, hold_idle_connections, raise_open_file_limit, run_load
 from core.loop_thread import LOOP_CHOICES, LOOP_ENV, loop_kind
-from tests.support.launcher import RunningServer
+from tests.support.launcher import LaunchedServer
 
 KIB = 1024
 IDLE_SETTLE_SECONDS = 1.0  # let the server finish its bookkeeping before reading its memory
@@ -107,7 +107,7 @@ def machine_lines(pinning: Pinning) -> list[str]:
     ]
 
 
-def server_cpu(server: RunningServer) -> float:
+def server_cpu(server: LaunchedServer) -> float:
     """Seconds of CPU the server's threads have run: to the nanosecond from Linux's schedstat, else psutil's ticks."""
     tasks = Path(f"/proc/{server.pid}/task")
     if not tasks.is_dir():
@@ -213,7 +213,7 @@ def rss(pid: int) -> int:
     return int(psutil.Process(pid).memory_info().rss)
 
 
-def measure_idle(server: RunningServer, count: int, processes: int | None, settle: float) -> tuple[float, int]:
+def measure_idle(server: LaunchedServer, count: int, processes: int | None, settle: float) -> tuple[float, int]:
     """Resident bytes the server spends per idle connection, and the errors met opening them."""
     time.sleep(settle)  # a measurement, not a synchronisation: let the server's memory settle
     before = rss(server.pid)

@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.native import binary_path, compile_c
 from core.loop_thread import uvloop_available
 from tests.support import launcher
-from tests.support.launcher import MAYUS_SERVE, RunningServer
+from tests.support.launcher import MAYUS_SERVE, LaunchedServer
 
 MAYUS = "mayus"
 C_EPOLL = "c-epoll"
@@ -53,7 +53,7 @@ def available(name: str) -> bool:
 
 
 @contextmanager
-def running_server(name: str, signum: int = signal.SIGINT) -> Iterator[RunningServer]:
+def running_server(name: str, signum: int = signal.SIGINT) -> Iterator[LaunchedServer]:
     """Start server `name` on a free port; stop it with `signum` on exit."""
-    with launcher.running_server(name, SERVER_COMMANDS[name], signum) as server:
+    with launcher.launched_server(name, SERVER_COMMANDS[name], signum) as server:
         yield server

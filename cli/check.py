@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from cli.options import port
+from cli.options import add_language, port, translator
 from cli.output import Output
 from core.check import (
     CLIENT_CHECK_IDS,
@@ -38,7 +38,7 @@ from core.check.table import class_rows, gradescope_results, write_csv
 from core.check.targets import Student, TargetsError, read_targets
 from core.check.text import escaped
 from core.defaults import DEFAULT_HOST, DEFAULT_PORT
-from words import LANGUAGES, Translator, detect_os_language
+from words import Translator
 
 PASS_MARK, FAIL_MARK = "✓", "✗"
 EXIT_ALL_PASSED, EXIT_SOME_FAILED, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -62,7 +62,7 @@ def register(sub: Any) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=LANGUAGES, default=None, help="es or en (default: the system's)")
+    add_language(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
     p.add_argument("--gradescope", type=Path, help="also write Gradescope's results.json here")
 
@@ -90,7 +90,7 @@ def _wait(job: CheckJob[Any], timeout: float) -> Any:
 def run_server_face(args: argparse.Namespace) -> int:
     if args.targets is not None and args.gradescope is not None:
         args.parser.error("--gradescope writes one student's results: use it without --targets")
-    tr = Translator(args.lang or detect_os_language())
+    tr = translator(args)
     out = _console(sys.stdout)
     if args.targets is not None:
         return _run_class(args, tr, out)
@@ -103,7 +103,7 @@ def run_server_face(args: argparse.Namespace) -> int:
 
 
 def run_client_face(args: argparse.Namespace) -> int:
-    tr = Translator(args.lang or detect_os_language())
+    tr = translator(args)
     out = _console(sys.stdout)
     printer = None if args.json else OrderedPrinter(tr, out, CLIENT_CHECK_IDS)
     if printer is not None:

@@ -1,5 +1,2 @@
-"""The customtkinter window. Importing this package imports customtkinter first, safely (gui/font_install.py)."""
-
-from gui.font_install import import_customtkinter
-
-import_customtkinter()
+"""The window. Importing this package imports no Tk: gui/parts runs headless, and the views
+take customtkinter from gui/toolkit.py, which imports it safely."""

@@ -18,8 +18,6 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
-import customtkinter as ctk
-
 import places
 from core import platforms
 from core.addresses import describe_peer, join_addresses, join_host_port
@@ -73,7 +71,8 @@ from gui.parts.check_display import loopback_for
 from gui.parts.log_model import Direction, LogEntry, SaveContext, Side
 from gui.parts.rate import RateMeter
 from gui.parts.saved_messages import SavedMessage
-from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, default_settings_path, load_settings, save_settings
+from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH, VIEWS, default_settings_path, load_settings, save_settings
+from gui.toolkit import ctk
 from words import Translator, detect_os_language
 
 if TYPE_CHECKING:
@@ -181,11 +180,8 @@ class App(ctk.CTk):  # type: ignore[misc]
         self._load_holder.rowconfigure(0, weight=1)
         self._load_holder.columnconfigure(0, weight=1)
         self._load_view: LoadView | None = None
-        self.views: dict[str, ctk.CTkFrame] = {
-            "conversation": conversation,
-            "load": self._load_holder,
-            "check": self.check_view,
-        }
+        frames = (conversation, self._load_holder, self.check_view)
+        self.views: dict[str, ctk.CTkFrame] = dict(zip(VIEWS, frames, strict=True))
         self.header = Header(
             self,
             tr,

@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import customtkinter as ctk
-
 from gui import theme
 from gui.panels.widgets import fit_wrap
 from gui.parts.chart_scale import compact_number, next_limit, nice_ceiling
+from gui.toolkit import ctk
 from words import Translator
 
 if TYPE_CHECKING:

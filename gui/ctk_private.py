@@ -12,7 +12,7 @@ from __future__ import annotations
 import tkinter
 from typing import Any
 
-import customtkinter as ctk
+from gui.toolkit import ctk
 
 
 def inner_text(textbox: ctk.CTkTextbox) -> tkinter.Text:

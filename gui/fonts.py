@@ -6,7 +6,7 @@ import tkinter.font
 from dataclasses import dataclass
 from typing import Any
 
-import customtkinter as ctk
+from gui.toolkit import ctk
 
 
 @dataclass(frozen=True)

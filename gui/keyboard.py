@@ -18,10 +18,9 @@ from collections.abc import Callable
 from tkinter import ttk
 from typing import Any
 
-import customtkinter as ctk
-
 from gui import theme
 from gui.ctk_private import focus_surface, segment_buttons
+from gui.toolkit import ctk
 
 RING_WIDTH = 2
 RING_TAG = "keyboard_ring"  # the ring drawn on a drop-down's canvas

@@ -5,9 +5,8 @@ from __future__ import annotations
 import tkinter
 from tkinter import ttk
 
-import customtkinter as ctk
-
 from gui.parts.settings import THEMES
+from gui.toolkit import ctk
 
 TREE_STYLE = "Mayus.Treeview"
 

@@ -18,9 +18,10 @@ from core.recorder import EventRecorder
 from core.server import ServerConfig
 from tests.support import launcher
 from tests.support.launcher import ServeProcess
-from tests.support.peers import LineServer, OriginalServer, StandInServer, StripServer
-from tests.support.servers import RunningServer, start_server
-from tests.support.sockets import close_raw_sockets
+from tests.support.peers import OriginalServer, StandInServer, StripServer
+from tests.support.servers import RunningServer, start_in_process
+from tests.support.sockets import RefusingPort, close_raw_sockets, taken_port
+from tests.support.students import BytesUpperServer
 from tests.support.waiting import wait_until, worker_threads
 
 
@@ -73,7 +74,7 @@ def make_server() -> Iterator[Callable[..., RunningServer]]:
 
     def make(**config: object) -> RunningServer:
         config.setdefault("port", 0)
-        running = start_server(ServerConfig(**config))  # type: ignore[arg-type]
+        running = start_in_process(ServerConfig(**config))  # type: ignore[arg-type]
         started.append(running)
         return running
 
@@ -122,15 +123,31 @@ def original_server(make_peer: Callable[..., StandInServer]) -> OriginalServer:
 
 
 @pytest.fixture
-def line_server(make_peer: Callable[..., StandInServer]) -> LineServer:
-    """A line server that reads with readline and strips."""
-    return cast(LineServer, make_peer(LineServer))
-
-
-@pytest.fixture
 def strip_server(make_peer: Callable[..., StandInServer]) -> StripServer:
     """The most common student server: strips, replies with no newline."""
     return cast(StripServer, make_peer(StripServer))
+
+
+@pytest.fixture
+def bytes_upper_server() -> Iterator[BytesUpperServer]:
+    """The stand-in student server that uppercases bytes, not text (tests/support/students.py)."""
+    stand_in = BytesUpperServer()
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port another program listens on: a server started there fails."""
+    with taken_port() as port:
+        yield port
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A port where every connection is refused: bound, nobody listening."""
+    with RefusingPort() as refused:
+        yield refused.address[1]
 
 
 # --- the headless server in its own process (for memory and CLI tests) ----------
@@ -139,10 +156,10 @@ def strip_server(make_peer: Callable[..., StandInServer]) -> StripServer:
 @pytest.fixture
 def serve_process() -> Iterator[Callable[..., ServeProcess]]:
     """Start `python main.py serve --port 0 ARGS...` (under an open-file limit if given); killed at teardown."""
-    started: list[launcher.RunningServer] = []
+    started: list[launcher.LaunchedServer] = []
 
     def start(*args: str, open_files: int | None = None) -> ServeProcess:
-        running = launcher.start_server("mayus", [*launcher.MAYUS_SERVE, *args], open_files)
+        running = launcher.launch_server("mayus", [*launcher.MAYUS_SERVE, *args], open_files)
         started.append(running)
         return ServeProcess(running)
 

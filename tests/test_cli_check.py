@@ -7,7 +7,6 @@ import csv
 import json
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,10 +16,11 @@ from cli.parser import build_parser
 from core.check import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
 from core.check.client_checks import END_WAIT_SECONDS
 from core.check.verdicts import seconds
-from tests.core.check.conftest import free_port
-from tests.support.launcher import REPO_ROOT as REPO
+from tests.support.launcher import REPO_ROOT
+from tests.support.processes import mayus, run_python
 from tests.support.servers import RunningServer
-from tests.support.students import BytesUpperServer, ClosesOnEofServer, RefusingPort, StudentServer, write_client
+from tests.support.sockets import free_port
+from tests.support.students import BytesUpperServer, ClosesOnEofServer, StudentServer, write_client
 from words import TABLES
 
 # A whole run takes at most 30 s; a face adds its start-up.
@@ -29,26 +29,13 @@ JSON_CHECK_KEYS = {"id", "title", "passed", "detail", "hint", "sent", "received"
 
 
 def run_main(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(REPO / "main.py"), *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=RUN_TIMEOUT_SECONDS,
-        cwd=REPO,
-    )
+    return run_python("main.py", *args, timeout=RUN_TIMEOUT_SECONDS)
 
 
 @pytest.fixture
-def line_server() -> Iterator[StudentServer]:
+def student_server() -> Iterator[StudentServer]:
+    """The correct stand-in student server: a line server that passes every check."""
     stand_in = StudentServer()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
-def bytes_upper_server() -> Iterator[BytesUpperServer]:
-    stand_in = BytesUpperServer()
     yield stand_in
     stand_in.close()
 
@@ -58,13 +45,6 @@ def closes_on_eof_server() -> Iterator[ClosesOnEofServer]:
     stand_in = ClosesOnEofServer()
     yield stand_in
     stand_in.close()
-
-
-@pytest.fixture
-def refusing_port() -> Iterator[RefusingPort]:
-    port = RefusingPort()
-    yield port
-    port.close()
 
 
 def test_check_prints_a_line_per_check_and_exits_0_when_all_pass(server: RunningServer) -> None:
@@ -112,12 +92,12 @@ def test_check_json_is_one_object_with_every_check_and_exit_1_on_a_failure(
     assert long["sent"].endswith("…") and long["sent_bytes"] == 100_001  # cut, the full length kept
 
 
-def test_check_on_a_port_nobody_listens_on_exits_2(refusing_port: RefusingPort) -> None:
-    done = run_main("check", "--port", str(refusing_port.address[1]), "--lang", "en")
+def test_check_on_a_port_nobody_listens_on_exits_2(refused_port: int) -> None:
+    done = run_main("check", "--port", str(refused_port), "--lang", "en")
     assert done.returncode == 2
     assert done.stdout.splitlines()[-1].startswith("Could not connect at all: Connection refused by localhost:")
     assert "✓" not in done.stdout and "✗" not in done.stdout
-    as_json = run_main("check", "--port", str(refusing_port.address[1]), "--json")
+    as_json = run_main("check", "--port", str(refused_port), "--json")
     assert as_json.returncode == 2 and json.loads(as_json.stdout)["outcome"] == "unreachable"
 
 
@@ -139,13 +119,13 @@ def test_a_bad_option_is_one_plain_line_and_exit_2(args: list[str]) -> None:
 
 
 def test_a_class_at_a_time_prints_a_table_and_writes_it_as_csv(
-    tmp_path: Path, line_server: StudentServer, bytes_upper_server: BytesUpperServer, refusing_port: RefusingPort
+    tmp_path: Path, student_server: StudentServer, bytes_upper_server: BytesUpperServer, refused_port: int
 ) -> None:
     targets = tmp_path / "class.txt"
     targets.write_text(
-        f"127.0.0.1:{line_server.address[1]} Ana García\n"
+        f"127.0.0.1:{student_server.address[1]} Ana García\n"
         f"127.0.0.1:{bytes_upper_server.address[1]} Luis\n"
-        f"127.0.0.1:{refusing_port.address[1]} Eva\n",
+        f"127.0.0.1:{refused_port} Eva\n",
         encoding="utf-8",
     )
     table = tmp_path / "table.csv"
@@ -167,18 +147,18 @@ def test_a_class_at_a_time_prints_a_table_and_writes_it_as_csv(
     ]
 
 
-def test_a_class_from_csv_where_nobody_answers_exits_2(tmp_path: Path, refusing_port: RefusingPort) -> None:
+def test_a_class_from_csv_where_nobody_answers_exits_2(tmp_path: Path, refused_port: int) -> None:
     targets = tmp_path / "class.csv"
-    targets.write_text(f"name,host,port\nEva,127.0.0.1,{refusing_port.address[1]}\n", encoding="utf-8")
+    targets.write_text(f"name,host,port\nEva,127.0.0.1,{refused_port}\n", encoding="utf-8")
     done = run_main("check", "--targets", str(targets), "--json")
     assert done.returncode == 2
     (row,) = json.loads(done.stdout)
     assert row["name"] == "Eva" and row["outcome"] == "unreachable"
 
 
-def test_gradescope_results_json(tmp_path: Path, line_server: StudentServer) -> None:
+def test_gradescope_results_json(tmp_path: Path, student_server: StudentServer) -> None:
     results = tmp_path / "results.json"
-    done = run_main("check", "--port", str(line_server.address[1]), "--gradescope", str(results), "--lang", "en")
+    done = run_main("check", "--port", str(student_server.address[1]), "--gradescope", str(results), "--lang", "en")
     assert done.returncode == 0, done.stdout
     written = json.loads(results.read_text(encoding="utf-8"))
     assert written["score"] == len(SERVER_CHECK_IDS)
@@ -275,10 +255,10 @@ def test_check_client_with_a_program_that_never_connects_exits_2(tmp_path: Path)
 def test_a_reader_that_leaves_early_gets_no_traceback(server: RunningServer) -> None:
     # `check | head -1`: the pipe closes after the first line, while the checks still report from their thread.
     reader = subprocess.Popen(
-        [sys.executable, str(REPO / "main.py"), "check", "--port", str(server.port), "--lang", "en"],
+        mayus("check", "--port", str(server.port), "--lang", "en"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        cwd=REPO,
+        cwd=REPO_ROOT,
     )
     assert reader.stdout is not None and reader.stderr is not None
     assert reader.stdout.readline().startswith(b"Checking the server at")

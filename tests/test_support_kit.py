@@ -27,7 +27,7 @@ def test_a_server_that_says_nothing_is_given_up_on_in_time() -> None:
 
 def test_a_server_that_ends_without_a_word_fails_to_start() -> None:
     with pytest.raises(launcher.ServerFailed, match=r"silent did not start: \(no output\)"):
-        launcher.start_server("silent", [sys.executable, "-c", "import sys; sys.exit(0)"])
+        launcher.launch_server("silent", [sys.executable, "-c", "import sys; sys.exit(0)"])
 
 
 def test_kill_server_ends_a_server_that_ignores_ctrl_c() -> None:
@@ -37,7 +37,7 @@ def test_kill_server_ends_a_server_that_ignores_ctrl_c() -> None:
         "print('listening on 127.0.0.1:9', flush=True)\n"
         "time.sleep(60)\n"
     )
-    server = launcher.start_server("stubborn", [sys.executable, "-c", stubborn])
+    server = launcher.launch_server("stubborn", [sys.executable, "-c", stubborn])
     assert server.port == 9  # nothing listens there: only the first line is read
     code = launcher.kill_server(server)
     assert code != 0 and server.exit_code == code
@@ -47,7 +47,7 @@ def test_kill_server_ends_a_server_that_ignores_ctrl_c() -> None:
 def test_an_open_file_limit_is_refused_where_the_system_has_none(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(launcher, "OPEN_FILE_LIMITS", False)
     with pytest.raises(NotImplementedError, match="POSIX only"):
-        launcher.start_server("mayus", launcher.MAYUS_SERVE, open_files=64)
+        launcher.launch_server("mayus", launcher.MAYUS_SERVE, open_files=64)
 
 
 def test_process_alive_follows_a_process_to_its_end_and_past_its_zombie() -> None:

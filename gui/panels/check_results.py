@@ -8,8 +8,6 @@ from collections.abc import Callable, Sequence
 from tkinter import ttk
 from typing import Any
 
-import customtkinter as ctk
-
 from core.check import SERVER_CHECK_IDS, CheckResult, Outcome, Report
 from core.check.targets import Student
 from gui import theme
@@ -26,6 +24,7 @@ from gui.parts.check_display import (
     results_that_ran,
     shown_bytes,
 )
+from gui.toolkit import ctk
 from words import Translator
 
 DETAIL_LINES_MAX = 12  # a detail box grows to this many lines, then scrolls

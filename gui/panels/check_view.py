@@ -21,7 +21,6 @@ from pathlib import Path
 from tkinter import filedialog
 from typing import Any
 
-import customtkinter as ctk
 import platformdirs
 
 from core.addresses import join_host_port
@@ -59,6 +58,7 @@ from gui.parts.check_display import (
     split_command,
     targets_text,
 )
+from gui.toolkit import ctk
 from words import Translator
 
 MODES = ("server", "client", "class")

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import customtkinter as ctk
-
 from core.defaults import LineEnding
 from core.errors import ErrorInfo
 from core.events import DisconnectReason, TlsInfo
@@ -30,6 +28,7 @@ from gui.panels.widgets import (
 )
 from gui.parts.history import History
 from gui.parts.repeat_schedule import RepeatSchedule
+from gui.toolkit import ctk
 from words import Translator
 
 LOWEST_CLIENT_PORT = 1

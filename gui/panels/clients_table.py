@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from tkinter import ttk
 from typing import Any, Literal
 
-import customtkinter as ctk
-
 from core.addresses import join_host_port
 from core.events import ClientConnected, ClientStats
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING, move_scrollbar, set_enabled
+from gui.toolkit import ctk
 from words import Translator
 from words.formats import clock
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import customtkinter as ctk
-
 from gui import theme
 from gui.fonts import Fonts
 from gui.parts.settings import THEMES
+from gui.toolkit import ctk
 from words import LANGUAGE_NAMES, LANGUAGES, Translator
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import customtkinter as ctk
-
 from gui.fonts import Fonts
 from gui.panels.widgets import PADDING
+from gui.toolkit import ctk
 from words import Translator
 
 # Every shortcut the window has, with the words key of what it does (one home: App binds these).

@@ -16,7 +16,6 @@ from pathlib import Path
 from tkinter import filedialog, ttk
 from typing import Any
 
-import customtkinter as ctk
 import platformdirs
 
 from core.load import LoadProgress, LoadResult, Payload
@@ -41,6 +40,7 @@ from gui.parts.load_text import (
 )
 from gui.parts.samples import RunSeries
 from gui.parts.settings import Settings
+from gui.toolkit import ctk
 from words import Translator
 from words.load_summary import summary_lines
 

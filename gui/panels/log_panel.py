@@ -29,7 +29,6 @@ from pathlib import Path
 from tkinter import filedialog
 from typing import Any
 
-import customtkinter as ctk
 import platformdirs
 
 from core.events import Stamp
@@ -39,6 +38,7 @@ from gui.fonts import Fonts
 from gui.panels.widgets import PADDING, move_scrollbar
 from gui.parts.log_filter import ALL_DIRECTIONS, ALL_SIDES, BadPattern, LogFilter
 from gui.parts.log_model import EDGE, HEAD_CHARS, Direction, LogEntry, LogModel, SaveContext, Segment, Side
+from gui.toolkit import ctk
 from words import Translator
 
 NOTICE_MS = 3000  # how long "N lines copied" stays

@@ -11,8 +11,6 @@ from pathlib import Path
 from tkinter import filedialog, ttk
 from typing import Any
 
-import customtkinter as ctk
-
 from core.defaults import LineEnding
 from core.input_modes import InputError, InputMode, parse
 from gui import theme
@@ -20,6 +18,7 @@ from gui.fonts import Fonts
 from gui.keyboard import make_keyboard_ready
 from gui.panels.widgets import PADDING, StatusLine, replace_entry_text
 from gui.parts.saved_messages import BadSavedMessages, SavedMessage, SavedMessages
+from gui.toolkit import ctk
 from words import Translator
 
 COLUMNS = ("key", "name", "text", "mode", "ending")

@@ -12,8 +12,6 @@ import tkinter
 from collections.abc import Callable
 from typing import Any
 
-import customtkinter as ctk
-
 from core.defaults import ALL_INTERFACES_HOST, DEFAULT_HOST
 from core.errors import ErrorInfo
 from core.events import ServerStats
@@ -32,6 +30,7 @@ from gui.panels.widgets import (
     set_enabled,
 )
 from gui.parts.samples import WINDOW_SECONDS, ServerHistory
+from gui.toolkit import ctk
 from words import Translator
 
 MAX_ADDRESSES_SHOWN = 4  # the rest are counted: the line stays short

@@ -6,9 +6,8 @@ import tkinter
 from collections.abc import Callable
 from typing import Any
 
-import customtkinter as ctk
-
 from gui import theme
+from gui.toolkit import ctk
 
 Render = Callable[[], str]
 PADDING = 14  # the panels' inner margin, left and right

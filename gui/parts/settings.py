@@ -41,6 +41,7 @@ SERVER_HOSTS = (DEFAULT_HOST, ALL_INTERFACES_HOST)
 # What earlier versions saved for the same two choices, when each meant one IP family only.
 _EARLIER_SERVER_HOSTS = {"127.0.0.1": DEFAULT_HOST, "0.0.0.0": ALL_INTERFACES_HOST}
 THEMES = ("light", "dark")  # the window's looks (gui/theme.py draws them)
+VIEWS = ("conversation", "load", "check")  # the window's views, in the header's order (gui/app.py)
 
 
 @dataclass
@@ -140,7 +141,7 @@ _CHECKS: dict[str, Any] = {
     "window_height": lambda v: isinstance(v, int) and MIN_HEIGHT <= v <= 10_000,
     "language": lambda v: v is None or v in LANGUAGES,
     "theme": lambda v: v is None or v in THEMES,
-    "view": lambda v: isinstance(v, str) and v.isidentifier(),
+    "view": lambda v: v in VIEWS,
     "server_tls": lambda v: isinstance(v, bool),
     "client_tls": lambda v: isinstance(v, bool),
     "client_tls_mode": lambda v: v in {mode.value for mode in ClientMode},

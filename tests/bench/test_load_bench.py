@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from bench.load_bench import SCENARIOS
 from bench.native import COMPILER
-from tests.support.launcher import REPO_ROOT
+from tests.support.processes import run_python
 
 QUICK_BENCH_TIMEOUT = 110.0
 
 
 @pytest.mark.slow
 def test_quick_load_bench_measures_both_generators_with_no_errors() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.load_bench", "--quick"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=QUICK_BENCH_TIMEOUT,
-    )
+    done = run_python("-m", "bench.load_bench", "--quick", timeout=QUICK_BENCH_TIMEOUT)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert out.startswith("command: python -m bench.load_bench --quick\nmachine: ")

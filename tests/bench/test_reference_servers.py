@@ -18,7 +18,7 @@ from bench.server_bench import SCENARIOS, quick
 from bench.servers import C_EPOLL, UVLOOP, available, running_server
 from core.load import hold_idle_connections, run_load
 from core.protocol import uppercase_bytes
-from tests.support.launcher import RunningServer, stop_server
+from tests.support.launcher import LaunchedServer, stop_server
 from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
 
 KINDS = ("streams", "protocol", UVLOOP, C_EPOLL)
@@ -32,7 +32,7 @@ def skip_unless_available(kind: str) -> None:
 
 
 @pytest.fixture
-def reference(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
+def reference(request: pytest.FixtureRequest) -> Iterator[LaunchedServer]:
     """The reference server named by the test's `kind` parameter, on a free port."""
     kind = str(request.getfixturevalue("kind"))
     skip_unless_available(kind)
@@ -41,7 +41,7 @@ def reference(request: pytest.FixtureRequest) -> Iterator[RunningServer]:
     assert server.exit_code == 0, server.output
 
 
-def ask(server: RunningServer, data: bytes) -> bytes:
+def ask(server: LaunchedServer, data: bytes) -> bytes:
     """Send `data` on a fresh connection and return as many reply bytes as Mayus would send."""
     expected_length = len(uppercase_bytes(data))
     with connect_raw((server.host, server.port)) as sock:
@@ -50,13 +50,13 @@ def ask(server: RunningServer, data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_lines_come_back_uppercased_byte_for_byte(kind: str, reference: RunningServer) -> None:
+def test_lines_come_back_uppercased_byte_for_byte(kind: str, reference: LaunchedServer) -> None:
     lines = [b"hola\n", "¡Qué año, señor Núñez! pingüino «¿sí?»\n".encode(), b"bad \xff byte\n", b"\n"]
     assert ask(reference, b"".join(lines)) == b"".join(uppercase_bytes(line) for line in lines)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_latin_1_character_is_uppercased_as_python_does(kind: str, reference: RunningServer) -> None:
+def test_every_latin_1_character_is_uppercased_as_python_does(kind: str, reference: LaunchedServer) -> None:
     line = ("".join(chr(code) for code in range(0x80, 0x100)) + " abcxyz ABC 09\n").encode()  # ß, ÿ, µ, ÷ too
     assert ask(reference, line) == uppercase_bytes(line)
 
@@ -74,13 +74,13 @@ ODD_BYTES = [
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("data", ODD_BYTES, ids=[repr(d) for d in ODD_BYTES])
 def test_invalid_and_unusual_bytes_come_back_as_python_answers_them(
-    kind: str, data: bytes, reference: RunningServer
+    kind: str, data: bytes, reference: LaunchedServer
 ) -> None:
     assert ask(reference, data) == uppercase_bytes(data)
 
 
 @pytest.mark.parametrize("kind", INCREMENTAL)
-def test_a_character_split_between_reads_comes_back_whole(kind: str, reference: RunningServer) -> None:
+def test_a_character_split_between_reads_comes_back_whole(kind: str, reference: LaunchedServer) -> None:
     with connect_raw((reference.host, reference.port)) as sock:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.sendall("señor".encode()[:3])  # "se" and the first byte of "ñ"
@@ -104,13 +104,13 @@ def test_the_c_server_joins_a_split_n_tilde_and_keeps_an_invalid_byte() -> None:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_a_64_kib_line_comes_back_whole(kind: str, reference: RunningServer) -> None:
+def test_a_64_kib_line_comes_back_whole(kind: str, reference: LaunchedServer) -> None:
     line = "ñandú ".encode() * 12_000 + b"\n"  # 96,001 bytes: past the default readline limit
     assert ask(reference, line) == uppercase_bytes(line)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_desconexion_ends_the_session(kind: str, reference: RunningServer) -> None:
+def test_desconexion_ends_the_session(kind: str, reference: LaunchedServer) -> None:
     with connect_raw((reference.host, reference.port)) as sock:
         sock.sendall(b"hola\n  DesConexion \r\n")
         assert recv_until_closed(sock) == b"HOLA\n"
@@ -131,7 +131,7 @@ def test_a_signal_stops_it_cleanly_with_a_client_connected(kind: str, signum: in
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
-def test_the_load_generator_quick_scenarios_pass_with_no_errors(kind: str, reference: RunningServer) -> None:
+def test_the_load_generator_quick_scenarios_pass_with_no_errors(kind: str, reference: LaunchedServer) -> None:
     for scenario in map(quick, SCENARIOS):  # 64 KiB lines split characters between reads
         result = run_load(reference.host, reference.port, scenario)
         assert (scenario.name, result.error_count, result.completed) == (scenario.name, 0, scenario.messages)
@@ -139,7 +139,7 @@ def test_the_load_generator_quick_scenarios_pass_with_no_errors(kind: str, refer
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", [C_EPOLL])
-def test_the_c_server_holds_thousands_of_connections(kind: str, reference: RunningServer) -> None:
+def test_the_c_server_holds_thousands_of_connections(kind: str, reference: LaunchedServer) -> None:
     count = 3_000
     with hold_idle_connections(reference.host, reference.port, count) as opened:
         assert (opened.error_count, opened.completed) == (0, count)
@@ -151,7 +151,7 @@ STALLED_SECONDS = 0.5  # no room to send for this long: the server stopped readi
 
 
 @pytest.mark.parametrize("kind", [C_EPOLL])
-def test_a_client_that_sends_without_reading_is_paused_not_buffered(kind: str, reference: RunningServer) -> None:
+def test_a_client_that_sends_without_reading_is_paused_not_buffered(kind: str, reference: LaunchedServer) -> None:
     chunk = "niño ".encode() * 13_000 + b"\n"  # 78,001 bytes: "ñ" split between reads too
     process = psutil.Process(reference.pid)
     before = process.memory_info().rss

@@ -8,14 +8,12 @@ It runs pinned (`--pin`), so the pinning path is exercised too.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from bench.server_bench import SCENARIOS, TARGETS
 from bench.servers import SERVER_COMMANDS, available
-from tests.support.launcher import REPO_ROOT
+from tests.support.processes import run_python
 
 QUICK_BENCH_TIMEOUT = 110.0
 
@@ -23,13 +21,7 @@ QUICK_BENCH_TIMEOUT = 110.0
 @pytest.mark.slow
 def test_quick_bench_runs_every_scenario_against_every_server_with_no_errors() -> None:
     runnable = [name for name in SERVER_COMMANDS if available(name)]
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.server_bench", "--quick", "--pin"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=QUICK_BENCH_TIMEOUT,
-    )
+    done = run_python("-m", "bench.server_bench", "--quick", "--pin", timeout=QUICK_BENCH_TIMEOUT)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
     assert out.startswith("command: python -m bench.server_bench --quick --pin\nmachine: ")

@@ -15,6 +15,7 @@ from core import platforms
 from core.load import ERROR_KINDS
 from tests.support.launcher import REPO_ROOT as REPO
 from tests.support.peers import lowercase, misbehaving_server
+from tests.support.processes import run_python
 from tests.support.servers import RunningServer
 from tests.support.waiting import WAIT
 
@@ -23,13 +24,7 @@ SUMMARY_KEYS = {"messages", "messages_per_second", "p50_ms", "p95_ms", "p99_ms",
 
 
 def run_load_face(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "main.py", "load", *args],
-        capture_output=True,
-        text=True,
-        timeout=LOAD_TIMEOUT,
-        cwd=REPO,
-    )
+    return run_python("main.py", "load", *args, timeout=LOAD_TIMEOUT)
 
 
 def test_load_prints_progress_then_the_summary_and_exits_0(server: RunningServer) -> None:

@@ -36,6 +36,7 @@ from tests.support.peers import (
     StripServer,
 )
 from tests.support.servers import RunningServer
+from tests.support.sockets import RefusingPort, unanswered_listener
 from tests.support.waiting import WAIT, wait_until, worker_threads
 
 
@@ -288,12 +289,10 @@ def test_a_flood_with_no_newline_is_reported_as_it_comes_with_a_bounded_display_
 
 
 def test_connection_refused_is_one_event(client: tuple[TcpClient, EventRecorder]) -> None:
-    holder = socket.socket()
-    holder.bind(("127.0.0.1", 0))  # bound, not listening: connecting is refused
-    host, port = holder.getsockname()
-    client[0].connect(host, port, timeout=WAIT)
-    gone = ended(client[1])
-    holder.close()
+    with RefusingPort() as refused:
+        host, port = refused.address
+        client[0].connect(host, port, timeout=WAIT)
+        gone = ended(client[1])
     assert gone.reason is DisconnectReason.CONNECT_FAILED
     assert gone.error is not None and gone.error.kind is ErrorKind.CONNECTION_REFUSED and gone.error.port == port
     assert client[0].state is ClientState.IDLE
@@ -308,21 +307,10 @@ def test_unknown_host_is_one_event(client: tuple[TcpClient, EventRecorder]) -> N
 
 
 def test_connect_times_out_when_nobody_accepts(client: tuple[TcpClient, EventRecorder]) -> None:
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(0)
-    fillers = []
-    for _ in range(4):  # fill the accept queue: later handshakes get no answer
-        filler = socket.socket()
-        filler.setblocking(False)
-        filler.connect_ex(listener.getsockname())
-        fillers.append(filler)
-    host, port = listener.getsockname()
-    client[0].connect(host, port, timeout=0.3)
-    gone = ended(client[1])
+    with unanswered_listener() as port:
+        client[0].connect("127.0.0.1", port, timeout=0.3)
+        gone = ended(client[1])
     assert gone.error is not None and gone.error.kind is ErrorKind.TIMED_OUT
-    for sock in [*fillers, listener]:
-        sock.close()
 
 
 def test_a_reset_by_the_server_is_one_event(client: tuple[TcpClient, EventRecorder]) -> None:

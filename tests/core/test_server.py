@@ -25,7 +25,7 @@ from core.protocol import uppercase_bytes
 from core.recorder import EventRecorder
 from core.server import ServerConfig, UppercaseServer
 from tests.support.peers import OriginalClient
-from tests.support.servers import RunningServer, start_server
+from tests.support.servers import RunningServer, start_in_process
 from tests.support.sockets import connect_raw, recv_exactly, recv_until_closed
 from tests.support.waiting import WAIT, wait_until, worker_threads
 
@@ -248,7 +248,7 @@ def test_port_in_use_is_a_clear_error_and_leaves_nothing_running(server: Running
 
 
 def test_stop_under_load_closes_everything_and_frees_the_port() -> None:
-    running = start_server(ServerConfig(port=0))
+    running = start_in_process(ServerConfig(port=0))
     socks = [connect_raw(running.address) for _ in range(50)]
     stop_flooding = threading.Event()
 
@@ -272,7 +272,7 @@ def test_stop_under_load_closes_everything_and_frees_the_port() -> None:
     stop_flooding.set()
     for t in floods:
         t.join(WAIT)
-    again = start_server(ServerConfig(port=running.port))  # the port is free at once
+    again = start_in_process(ServerConfig(port=running.port))  # the port is free at once
     again.server.stop()
 
 
@@ -282,7 +282,7 @@ def test_a_stop_request_returns_at_once_and_the_port_is_free_when_stopped_is_rep
     server.server.request_stop()  # never blocks: the window calls it on the Tk thread
     server.events.wait_for(ServerStopped, WAIT)
     assert recv_until_closed(sock) == b""
-    again = start_server(ServerConfig(port=server.port))
+    again = start_in_process(ServerConfig(port=server.port))
     again.server.stop()
     wait_until(lambda: not [n for n in worker_threads() if n.startswith("mayus-server")], message="threads ended")
 

@@ -9,9 +9,8 @@ stand-ins, show that the window says what the checker found.
 from __future__ import annotations
 
 import csv
-import socket
 import tkinter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,9 @@ from gui.ctk_private import destroy_ctk_window, focus_surface
 from gui.panels.check_results import Checklist
 from gui.panels.server_panel import ServerState
 from gui.parts.check_display import quote_path
-from tests.core.check.conftest import free_port
 from tests.support.peers import OriginalServer
-from tests.support.students import BytesUpperServer, RefusingPort, StudentServer, process_alive, write_client
+from tests.support.sockets import RefusingPort, free_port, taken_port
+from tests.support.students import BytesUpperServer, StudentServer, process_alive, write_client
 from tests.support.waiting import pump_until, worker_threads
 from tests.support.window import check_server, pick, press, show_check, switch_to, type_into, wait_check_done
 from words import TABLES
@@ -65,13 +64,6 @@ def shown_marks(checklist: Checklist) -> dict[str, str]:
     return {check_id: str(row.mark.cget("text")) for check_id, row in checklist.rows.items()}
 
 
-@pytest.fixture
-def bytes_upper_server() -> Iterator[BytesUpperServer]:
-    server = BytesUpperServer()
-    yield server
-    server.close()
-
-
 def test_mayus_own_server_is_one_click_away_and_passes_everything(app: App) -> None:
     type_into(app.server_panel.port_entry, "0")  # any free port: the server is stopped, the click starts it
     show_check(app)
@@ -98,10 +90,8 @@ def test_mayus_own_server_that_cannot_start_is_said_plainly(app: App) -> None:
     assert "could not be started" in app.check_view.status.text
     assert app.check_view.status.colour == theme.ERROR
 
-    with socket.socket() as taken:  # the port is someone else's: the server stops with an error
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        type_into(app.server_panel.port_entry, str(taken.getsockname()[1]))
+    with taken_port() as taken:  # the port is someone else's: the server stops with an error
+        type_into(app.server_panel.port_entry, str(taken))
         app.check_view.own_button.invoke()
         pump_until(app, lambda: app.check_view.status.text.startswith("Mayus's server did not start:"))
     assert not app.check_view.running

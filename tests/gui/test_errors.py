@@ -17,24 +17,6 @@ from tests.support.waiting import pump_until, worker_threads
 from tests.support.window import connect_client, log_shows, pick, press, start_server, type_into
 
 
-@pytest.fixture
-def busy_port() -> Iterator[int]:
-    """A port another program is listening on."""
-    with socket.socket() as other:
-        other.bind(("127.0.0.1", 0))
-        other.listen()
-        yield other.getsockname()[1]
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port nobody listens on (freed right away, so connecting is refused)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def test_port_in_use_is_explained_and_start_works_again(app: App, busy_port: int) -> None:
     type_into(app.server_panel.port_entry, str(busy_port))
     app.server_panel.start_stop.invoke()
@@ -53,11 +35,11 @@ def test_port_in_use_is_explained_and_start_works_again(app: App, busy_port: int
     assert app.server_panel.status.text == f"Listening on {local_listening(port)}"
 
 
-def test_connection_refused_is_explained(app: App, closed_port: int) -> None:
-    type_into(app.client_panel.port_entry, str(closed_port))
+def test_connection_refused_is_explained(app: App, refused_port: int) -> None:
+    type_into(app.client_panel.port_entry, str(refused_port))
     app.client_panel.connect_button.invoke()
 
-    expected = f"Connection refused by localhost:{closed_port}. Is a server running on that port?"
+    expected = f"Connection refused by localhost:{refused_port}. Is a server running on that port?"
     pump_until(app, lambda: app.client_panel.status.text == expected, message="refusal shown")
     assert app.client_panel.status.colour == theme.ERROR
     assert app.client_panel.connect_button.cget("text") == "Connect"
@@ -66,12 +48,12 @@ def test_connection_refused_is_explained(app: App, closed_port: int) -> None:
     assert "Traceback" not in app.log.shown_text()
 
 
-def test_errors_are_shown_in_spanish_too(app: App, closed_port: int) -> None:
+def test_errors_are_shown_in_spanish_too(app: App, refused_port: int) -> None:
     pick(app.header.language_picker, "Español")
-    type_into(app.client_panel.port_entry, str(closed_port))
+    type_into(app.client_panel.port_entry, str(refused_port))
     app.client_panel.connect_button.invoke()
 
-    expected = f"localhost:{closed_port} rechazó la conexión. ¿Hay un servidor funcionando en ese puerto?"
+    expected = f"localhost:{refused_port} rechazó la conexión. ¿Hay un servidor funcionando en ese puerto?"
     pump_until(app, lambda: app.client_panel.status.text == expected, message="refusal shown in Spanish")
 
 

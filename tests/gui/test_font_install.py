@@ -42,9 +42,9 @@ def test_a_changed_font_is_renamed_into_place_leaving_the_open_one_whole(tmp_pat
 
 
 @pytest.mark.skipif(not platforms.LINUX, reason="customtkinter copies fonts on Linux only")
-def test_importing_the_window_installs_customtkinter_fonts_without_rewriting_them(tmp_path: Path) -> None:
+def test_importing_the_toolkit_installs_customtkinter_fonts_without_rewriting_them(tmp_path: Path) -> None:
     env = dict(os.environ, HOME=str(tmp_path))
-    command = [sys.executable, "-c", "import gui"]
+    command = [sys.executable, "-c", "import gui.toolkit"]
     subprocess.run(command, cwd=REPO_ROOT, env=env, check=True, timeout=60)
     fonts = tmp_path / ".fonts"
     first = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in fonts.iterdir()}

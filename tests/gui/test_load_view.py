@@ -7,7 +7,6 @@ that the processes a run started are gone once it is over (tests/support/process
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from gui.panels.server_panel import ServerState
 from tests.support.launcher import REPO_ROOT
 from tests.support.peers import answer_once_then_close, lowercase, misbehaving_server
 from tests.support.processes import child_processes, new_child_processes
+from tests.support.sockets import taken_port
 from tests.support.waiting import WAIT, pump_until, wait_until, worker_threads
 from tests.support.window import (
     counter_value,
@@ -179,10 +179,7 @@ def test_use_my_server_takes_the_running_server_or_starts_it(app: App) -> None:
     assert app.network.server_address == ("127.0.0.1", again)
     app.server_panel.start_stop.invoke()
     pump_until(app, lambda: app.server_panel.state is ServerState.STOPPED, message="the server stopped")
-    with socket.socket() as taken:  # the port typed is another program's: the start fails, plainly
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        busy = taken.getsockname()[1]
+    with taken_port() as busy:  # the port typed is another program's: the start fails, plainly
         type_into(app.server_panel.port_entry, str(busy))
         app.load_view.use_server_button.invoke()
         pump_until(app, lambda: not app.own_server_pending, message="the start refused")

@@ -6,12 +6,12 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import customtkinter as ctk
 import pytest
 
 from gui import theme
 from gui.app import App
 from gui.ctk_private import appearance_set_by_user, inner_text
+from gui.toolkit import ctk
 from tests.support.sockets import local_listening
 from tests.support.waiting import pump_until
 from tests.support.window import connect_client, log_shows, pick, press, send_message, start_server

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import itertools
 import json
 import os
 import signal
 import socket
 import sys
+import time
 import tkinter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import customtkinter as ctk
 import pytest
 
 from core import platforms
+from core import server as server_module
 from gui import theme
 from gui.app import GIL_SWITCH_SECONDS, App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
 from gui.keyboard import RING_TAG
 from gui.panels.log_panel import HERE
+from gui.panels.server_panel import ServerState
 from gui.parts.settings import MIN_HEIGHT, MIN_WIDTH
+from gui.toolkit import ctk
 from tests.support.peers import close_at_once, misbehaving_server
 from tests.support.sockets import connect_raw, recv_exactly
 from tests.support.waiting import WAIT, pump_until, worker_threads
@@ -46,6 +51,7 @@ from tests.support.window import (
 )
 
 MANY_CLIENTS = 300
+SLOW_STOP_SECONDS = 1.0  # how long the server takes to close, in the test of a slow stop
 
 
 def _widget_count(widget: tkinter.Misc) -> int:
@@ -69,6 +75,36 @@ def test_closing_the_window_stops_everything_and_frees_the_port(
         again.bind(("127.0.0.1", port))
         again.listen()
     assert json.loads(settings_path.read_text(encoding="utf-8"))["client_port"] == port
+
+
+def test_stopping_a_slow_server_only_asks_and_the_window_keeps_running(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop returns at once even when the server takes its time to close: the window's timers never pause."""
+    real_shutdown = server_module._ServerCore.shutdown
+
+    async def slow_shutdown(core: Any) -> None:
+        await asyncio.sleep(SLOW_STOP_SECONDS)
+        await real_shutdown(core)
+
+    monkeypatch.setattr(server_module._ServerCore, "shutdown", slow_shutdown)
+    panel = app.server_panel
+    start_server(app)
+    ticks: list[float] = []
+
+    def tick() -> None:
+        ticks.append(time.monotonic())
+        if panel.state is not ServerState.STOPPED:
+            app.after(10, tick)
+
+    app.after(10, tick)
+    pressed = time.monotonic()
+    panel.start_stop.invoke()
+    assert time.monotonic() - pressed < SLOW_STOP_SECONDS / 4 and panel.state is ServerState.STOPPING
+    pump_until(app, lambda: panel.state is ServerState.STOPPED, message="the server's ServerStopped")
+    assert time.monotonic() - pressed >= SLOW_STOP_SECONDS  # it really was slow to stop
+    gaps = [later - earlier for earlier, later in itertools.pairwise([pressed, *ticks])]
+    assert max(gaps) < SLOW_STOP_SECONDS / 4, "the Tk thread was blocked while the server stopped"
 
 
 def test_a_flood_keeps_the_counters_exact_and_the_log_bounded(app: App) -> None:

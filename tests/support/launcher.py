@@ -35,7 +35,7 @@ class ServerFailed(RuntimeError):
 
 
 @dataclass
-class RunningServer:
+class LaunchedServer:
     name: str
     process: subprocess.Popen[str]
     host: str
@@ -75,7 +75,7 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
         return ""
 
 
-def stop_server(server: RunningServer, signum: int = signal.SIGINT) -> int:
+def stop_server(server: LaunchedServer, signum: int = signal.SIGINT) -> int:
     """Send `signum` (SIGINT: Ctrl+C, the way this system can), wait for the exit, return the exit code (kill it
     if it hangs)."""
     if server.process.poll() is None:
@@ -83,14 +83,14 @@ def stop_server(server: RunningServer, signum: int = signal.SIGINT) -> int:
     return _reap(server)
 
 
-def kill_server(server: RunningServer) -> int:
+def kill_server(server: LaunchedServer) -> int:
     """Kill it if it still runs (SIGKILL; TerminateProcess on Windows), reap it, return the exit code."""
     if server.process.poll() is None:
         server.process.kill()
     return _reap(server)
 
 
-def _reap(server: RunningServer) -> int:
+def _reap(server: LaunchedServer) -> int:
     """Wait for the exit (kill it past STOP_TIMEOUT_SECONDS), keep what it printed, return the exit code."""
     process = server.process
     try:
@@ -104,7 +104,7 @@ def _reap(server: RunningServer) -> int:
     return process.returncode
 
 
-def start_server(name: str, command: Sequence[str], open_files: int | None = None) -> RunningServer:
+def launch_server(name: str, command: Sequence[str], open_files: int | None = None) -> LaunchedServer:
     """Start a server that prints `listening on HOST:PORT` first; raise ServerFailed if it does not.
 
     `open_files` sets its open-file limit, soft and hard (as `ulimit -n` does), so it
@@ -128,13 +128,13 @@ def start_server(name: str, command: Sequence[str], open_files: int | None = Non
         process.kill()
         _, err = process.communicate()
         raise ServerFailed(f"{name} did not start: {line.strip() or '(no output)'} {err.strip()}")
-    return RunningServer(name, process, match.group(1), int(match.group(2)), line.strip())
+    return LaunchedServer(name, process, match.group(1), int(match.group(2)), line.strip())
 
 
 @contextmanager
-def running_server(name: str, command: Sequence[str], signum: int = signal.SIGINT) -> Iterator[RunningServer]:
+def launched_server(name: str, command: Sequence[str], signum: int = signal.SIGINT) -> Iterator[LaunchedServer]:
     """Start `command` (a server on a free port); stop it with `signum` on exit (see `exit_code`)."""
-    server = start_server(name, command)
+    server = launch_server(name, command)
     try:
         yield server
     finally:
@@ -145,7 +145,7 @@ def running_server(name: str, command: Sequence[str], signum: int = signal.SIGIN
 class ServeProcess:
     """`python main.py serve` in a process of its own, started through the bench's launcher."""
 
-    running: RunningServer
+    running: LaunchedServer
 
     @property
     def address(self) -> tuple[str, int]:

@@ -37,6 +37,14 @@ def mayus(*args: str) -> list[str]:
     return [sys.executable, str(Path(REPO_ROOT) / "main.py"), *args]
 
 
+def run_python(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run this Python with ARGS in the checkout (`main.py check ...`, `-m bench.load_bench --quick`) and wait
+    for it, killed past `timeout`; returns its exit code and its output as text."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=REPO_ROOT, capture_output=True, text=True, encoding="utf-8", timeout=timeout
+    )
+
+
 def run_watched(command: Sequence[str], stdin: bytes = b"", timeout: float = 60.0, keep: int = 4096) -> Watched:
     """Run `command`, feed it `stdin` (then close it), drain its output, sample its RSS; kill it past `timeout`.
 

@@ -20,7 +20,7 @@ class RunningServer:
         return (self.host, self.port)
 
 
-def start_server(config: ServerConfig) -> RunningServer:
+def start_in_process(config: ServerConfig) -> RunningServer:
     events = EventRecorder()
     server = UppercaseServer(config, events)
     server.start()

@@ -1,4 +1,5 @@
-"""Plain blocking sockets on loopback, every call bounded by a timeout, closed at the end of each test."""
+"""Plain blocking sockets on loopback, every call bounded by a timeout, closed at the end of each test; and the
+ports a test needs: free, refusing, taken by another program, or never answered."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Iterator
 
 from tests.support.waiting import WAIT
 
+LOOPBACK = "127.0.0.1"
 _open: list[socket.socket] = []
 
 
@@ -66,9 +68,45 @@ def recv_until_closed(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
+def free_port(host: str = LOOPBACK) -> int:
+    """A port that was free a moment ago, for the program under test to listen on."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class RefusingPort:
+    """A port bound on loopback with nobody listening: every connection is refused (and nobody else takes it).
+
+    `with RefusingPort() as refused:` closes it at the end; otherwise call `close()`.
+    """
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind((LOOPBACK, 0))
+        self.address: tuple[str, int] = self.sock.getsockname()[:2]
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def __enter__(self) -> RefusingPort:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 @contextlib.contextmanager
-def unanswered_listener(host: str = "127.0.0.1", port: int = 0) -> Iterator[int]:
-    """A loopback port whose accept queue is full, so a new connection hangs unanswered; yields the port."""
+def taken_port(host: str = LOOPBACK) -> Iterator[int]:
+    """A port another program listens on (it never accepts): a server started there fails; yields the port."""
+    with socket.create_server((host, 0)) as other:
+        yield int(other.getsockname()[1])
+
+
+@contextlib.contextmanager
+def unanswered_listener(host: str = LOOPBACK, port: int = 0) -> Iterator[int]:
+    """A server that never accepts: a loopback port whose accept queue is full, so a new connection hangs
+    unanswered (on Linux the handshake gets no reply); yields the port."""
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.bind((host, port))
     listener.listen(0)

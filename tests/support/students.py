@@ -23,10 +23,10 @@ from typing import ClassVar
 import psutil
 
 from core.platforms import linger_reset
-from tests.support.launcher import RunningServer, start_server, stop_server
+from tests.support.launcher import LaunchedServer, launch_server, stop_server
+from tests.support.sockets import LOOPBACK
 from tests.support.waiting import WAIT
 
-LOOPBACK = "127.0.0.1"
 WORD = "DESCONEXION"
 # A line is cut at this many bytes by the server that truncates long messages (a fixed-size buffer).
 TRUNCATE_AT = 4096
@@ -387,7 +387,7 @@ class DiesOnResetServer:
     fault = "dies-on-reset"
 
     def __init__(self) -> None:
-        self._running: RunningServer = start_server(self.fault, [sys.executable, "-c", _DIES_ON_RESET])
+        self._running: LaunchedServer = launch_server(self.fault, [sys.executable, "-c", _DIES_ON_RESET])
         self.address: tuple[str, int] = (self._running.host, self._running.port)
 
     @property
@@ -397,44 +397,6 @@ class DiesOnResetServer:
     def close(self) -> None:
         stop_server(self._running)
         assert self._running.process.poll() is not None
-
-
-class FullBacklogServer:
-    """A listener that never accepts, its queue of pending connections already full, so a new connection
-    attempt gets no answer at all (on Linux the SYN is dropped)."""
-
-    def __init__(self) -> None:
-        self.listener = socket.socket()
-        self.listener.bind((LOOPBACK, 0))
-        self.listener.listen(0)
-        self.address: tuple[str, int] = self.listener.getsockname()[:2]
-        self._fillers: list[socket.socket] = []
-        while len(self._fillers) < 8:
-            sock = socket.socket()
-            sock.settimeout(0.5)
-            try:
-                sock.connect(self.address)
-            except OSError:
-                sock.close()
-                break  # the queue is full: this attempt got no answer
-            self._fillers.append(sock)
-
-    def close(self) -> None:
-        for sock in self._fillers:
-            sock.close()
-        self.listener.close()
-
-
-class RefusingPort:
-    """A port bound on loopback with nobody listening: every connection is refused (and nobody else takes it)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind((LOOPBACK, 0))
-        self.address: tuple[str, int] = self.sock.getsockname()[:2]
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 SERVERS: dict[str, type[StudentServer] | type[DiesOnResetServer]] = {
@@ -464,7 +426,7 @@ class StandInProcess:
     def __init__(self, fault: str) -> None:
         self.fault = fault
         command = [sys.executable, "-m", "tests.support.students", fault]
-        self._running: RunningServer = start_server(fault, command)
+        self._running: LaunchedServer = launch_server(fault, command)
         self.address: tuple[str, int] = (self._running.host, self._running.port)
 
     def close(self) -> None:

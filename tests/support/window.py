@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import customtkinter as ctk
-
 from core.check.api import WAIT_MARGIN_SECONDS
 from core.check.registry import RUN_BUDGET_SECONDS
 from core.defaults import DEFAULT_HOST
@@ -24,6 +22,7 @@ from gui.panels.client_panel import ConnectionState
 from gui.panels.server_panel import ServerState
 from gui.parts.load_text import PAYLOAD_WORDS
 from gui.parts.log_model import Direction, Side
+from gui.toolkit import ctk
 from tests.support.waiting import WAIT, pump_until
 
 

@@ -4,33 +4,49 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from core.check.registry import CLIENT_CHECK_IDS, SERVER_CHECK_IDS
 from core.check.results import Detail, ServerKind
+from core.defaults import LineEnding
 from core.errors import ErrorInfo, ErrorKind
 from core.events import DisconnectReason
 from core.input_modes import PROBLEMS, InputMode
 from core.tls import CertificateOrigin, ClientMode
+from gui.panels import check_view, clients_table, log_panel, saved_window, server_panel
+from gui.parts.log_model import Side
+from gui.parts.settings import THEMES, VIEWS
 from tests.support.launcher import REPO_ROOT as REPO
 from words import Translator, detect_os_language
 from words.tables import AREAS, TABLES, merge
 
-# Keys built at run time from an enum or a name: the prefix, and the values that complete it.
+# The only keys built at run time: each prefix, and every value the code completes it with (the enum or
+# the tuple it builds them from). A key under a prefix whose ending is not among those values is unused.
 DYNAMIC_PREFIXES: dict[str, set[str]] = {
     "error.": {kind.value for kind in ErrorKind},
     "reason.": {reason.value for reason in DisconnectReason},
-    "input.mode.": {mode.value for mode in InputMode},  # before "input.": the longest prefix first
+    "input.mode.": {mode.value for mode in InputMode},
     "input.": set(PROBLEMS),
     "check.title.": set(SERVER_CHECK_IDS),
     "check.hint.": set(SERVER_CHECK_IDS),
     "check.client.title.": set(CLIENT_CHECK_IDS),
     "check.client.hint.": set(CLIENT_CHECK_IDS),
     "check.kind.": {kind.value for kind in ServerKind},
+    "check.view.mode.": set(check_view.MODES),
     "server.tls.origin.": {origin.value for origin in CertificateOrigin},
     "session.tls.": {mode.value for mode in ClientMode} | {"first_seen", "secured"},
+    "client.tls_mode.": {mode.value for mode in ClientMode},
+    "counter.": set(server_panel._COUNTERS),
+    "clients.col.": set(clients_table.COLUMNS),
+    "saved.col.": set(saved_window.COLUMNS),
+    "ending.": {ending.name.lower() for ending in LineEnding},
+    "log.side.": {side.value for side in Side},
+    "log.filter.": {*log_panel._SIDE_CHOICES, *log_panel._DIRECTION_CHOICES},
+    "theme.": set(THEMES),
+    "view.": set(VIEWS),
 }
 SOURCES = ("core", "gui", "words", "cli", "main.py")
 
@@ -65,19 +81,33 @@ def _string_literals() -> set[str]:
     return found
 
 
-def test_every_key_is_used_somewhere() -> None:
-    literals = _string_literals()
+def _unused_keys(keys: Iterable[str], literals: set[str]) -> list[str]:
+    """The keys no code asks for: neither written out whole nor built from a dynamic prefix and its values."""
     unused = []
-    for key in TABLES["en"]:
-        prefix = next((p for p in DYNAMIC_PREFIXES if key.startswith(p)), None)
-        if prefix is not None:
-            if key[len(prefix) :] not in DYNAMIC_PREFIXES[prefix]:
-                unused.append(key)
+    for key in keys:
+        prefix = max((p for p in DYNAMIC_PREFIXES if key.startswith(p)), key=len, default=None)
+        if prefix is not None and key[len(prefix) :] in DYNAMIC_PREFIXES[prefix]:
             continue
-        if key in literals or any(key.startswith(lit) and lit.endswith(".") for lit in literals if lit):
+        if prefix is None and key in literals:
             continue
         unused.append(key)
-    assert unused == []
+    return unused
+
+
+def test_every_key_is_used_somewhere() -> None:
+    assert _unused_keys(TABLES["en"], _string_literals()) == []
+
+
+def test_an_unused_key_is_found_even_under_a_dynamic_prefix() -> None:
+    ghosts = ["counter.ghost", "view.ghost", "log.filter.ghost", "nowhere.ghost"]
+    assert _unused_keys([*TABLES["en"], *ghosts], _string_literals()) == ghosts
+
+
+def test_each_dynamic_prefix_is_built_in_the_code_and_every_key_it_builds_exists() -> None:
+    literals = _string_literals()
+    for prefix, endings in DYNAMIC_PREFIXES.items():
+        assert prefix in literals, f"nothing builds keys from {prefix!r}"
+        assert {prefix + ending for ending in endings} <= set(TABLES["en"]), prefix
 
 
 @pytest.mark.parametrize("language", ["es", "en"])

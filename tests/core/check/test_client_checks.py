@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ from core.check.client_context import ClientContext
 from core.check.registry import CLIENT_CHECKS, client_hint
 from core.check.server_run import BACKSTOP_SECONDS
 from core.check.verdicts import Verdict
-from tests.core.check.conftest import free_port
+from tests.support.sockets import free_port, taken_port
 from tests.support.students import CLIENTS, process_alive, write_client
 from tests.support.waiting import WAIT, wait_until
 from words import TABLES
@@ -200,8 +199,7 @@ def test_a_program_that_cannot_start_is_reported_not_raised(tmp_path: Path) -> N
 
 
 def test_a_busy_port_is_reported_not_raised(tmp_path: Path) -> None:
-    with socket.create_server(("127.0.0.1", 0)) as busy:
-        port = busy.getsockname()[1]
+    with taken_port() as port:
         report = check_client([str(write_client("correct", tmp_path)), str(port)], port)
     assert report.outcome is Outcome.NOT_STARTED
     assert report.error is not None and report.error.key == "error.port_in_use"

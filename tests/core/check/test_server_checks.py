@@ -32,11 +32,10 @@ from core.check.verdicts import Verdict
 from core.check.wire import Conn
 from tests.support.peers import OriginalServer
 from tests.support.servers import RunningServer
+from tests.support.sockets import RefusingPort, unanswered_listener
 from tests.support.students import (
     SERVERS,
     DiesOnResetServer,
-    FullBacklogServer,
-    RefusingPort,
     RudeServer,
     SilentServer,
     StandInProcess,
@@ -226,12 +225,9 @@ def test_only_the_target_address_is_contacted(server: RunningServer, monkeypatch
 
 
 def test_a_refused_port_is_could_not_connect_at_once() -> None:
-    port = RefusingPort()
-    try:
-        seen: list[CheckResult] = []
-        report = check_server(*port.address, on_result=seen.append)
-    finally:
-        port.close()
+    seen: list[CheckResult] = []
+    with RefusingPort() as refused:
+        report = check_server(*refused.address, on_result=seen.append)
     assert report.outcome is Outcome.UNREACHABLE
     assert report.error is not None and report.error.key == "error.connection_refused"
     assert seen == []  # no check ran
@@ -247,11 +243,8 @@ def test_a_port_out_of_range_is_never_contacted() -> None:
 
 @pytest.mark.slow
 def test_a_server_that_never_accepts_is_could_not_connect_within_the_bound() -> None:
-    backlog = FullBacklogServer()
-    try:
-        report = check_server(*backlog.address)
-    finally:
-        backlog.close()
+    with unanswered_listener() as port:
+        report = check_server("127.0.0.1", port)
     assert report.outcome is Outcome.UNREACHABLE
     assert report.error is not None and report.error.key == "error.timed_out"
     assert report.duration < RUN_BOUND_SECONDS

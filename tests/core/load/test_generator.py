@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -33,6 +32,7 @@ from tests.support.peers import (
 )
 from tests.support.processes import child_processes, new_child_processes
 from tests.support.servers import RunningServer
+from tests.support.sockets import RefusingPort, unanswered_listener
 from tests.support.waiting import WAIT, wait_until
 
 
@@ -41,13 +41,6 @@ def _no_process_left_behind() -> Iterator[None]:
     before = child_processes()
     yield
     assert new_child_processes(before) == []  # checked at once: run_load returns only after its workers ended
-
-
-def free_port() -> int:
-    """A port that was free a moment ago and has no listener."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_every_message_comes_back_checked_and_the_server_counts_the_same(server: RunningServer) -> None:
@@ -118,7 +111,8 @@ def test_a_server_that_closes_mid_run_ends_each_connection_early() -> None:
 
 
 def test_nobody_listening_gives_refused() -> None:
-    result = run_load("127.0.0.1", free_port(), Scenario("refused", clients=4, messages=4), processes=2)
+    with RefusingPort() as refused:
+        result = run_load(*refused.address, Scenario("refused", clients=4, messages=4), processes=2)
     assert (result.connected, result.completed, result.errors["refused"], result.error_count) == (0, 0, 4, 4)
 
 
@@ -180,9 +174,7 @@ def test_cancel_stops_a_run_within_a_second_and_keeps_what_was_done(server: Runn
 
 def test_cancel_while_connecting_to_a_silent_host_ends_within_a_second() -> None:
     # A listener that never accepts: with its backlog full, connects wait until their timeout.
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
+    with unanswered_listener() as port:
         cancel = threading.Event()
         seen: list[LoadProgress] = []
 
@@ -192,9 +184,7 @@ def test_cancel_while_connecting_to_a_silent_host_ends_within_a_second() -> None
                 cancel.set()
 
         scenario = Scenario("stuck", clients=50, messages=50, connect_timeout=30.0)
-        runner = threading.Thread(
-            target=run_load, args=("127.0.0.1", listener.getsockname()[1], scenario, 1, on_progress, cancel)
-        )
+        runner = threading.Thread(target=run_load, args=("127.0.0.1", port, scenario, 1, on_progress, cancel))
         runner.start()
         wait_until(cancel.is_set, timeout=30.0, message="the connecting phase")
         cancelled_at = time.monotonic()

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
-
-import pytest
 
 from core.client import ClientState
 from core.defaults import LineEnding
@@ -30,16 +27,6 @@ from tests.support.waiting import pump_until
 from tests.support.window import choose, log_shows, pick, send_message, switch_to, type_into
 
 PINNED = ":".join(["AB"] * 32)  # a fingerprint in the pin file
-
-
-@pytest.fixture
-def fake() -> FakeNetwork:
-    return FakeNetwork()
-
-
-@pytest.fixture
-def window(make_app: Callable[..., App], fake: FakeNetwork) -> App:
-    return make_app(network=fake)
 
 
 def _connected(window: App, fake: FakeNetwork) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ssl
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,6 @@ from tests.support.fake_network import FakeNetwork
 from tests.support.tls import fingerprint_of_pem
 from tests.support.waiting import pump_until
 from tests.support.window import log_shows, show_view, switch_to, type_into
-
-
-@pytest.fixture
-def fake() -> FakeNetwork:
-    return FakeNetwork()
-
-
-@pytest.fixture
-def window(make_app: Callable[..., App], fake: FakeNetwork) -> App:
-    return make_app(network=fake)
 
 
 def _press_start(window: App, port: str = "6000") -> None:
@@ -59,6 +48,7 @@ def test_stop_only_asks_and_the_panel_follows_the_servers_word(window: App, fake
     fake.emit(ServerStopped(None, Stamp.now()))
     pump_until(window, lambda: window.server_panel.state is ServerState.STOPPED)
     assert window.server_panel.status.text == "Stopped"
+    assert fake.calls.count(("stop_server",)) == 1  # the server's word ends it: no second stop
 
 
 def test_a_failed_start_is_one_event_and_leaves_the_panel_ready(window: App, fake: FakeNetwork) -> None:
@@ -69,6 +59,7 @@ def test_a_failed_start_is_one_event_and_leaves_the_panel_ready(window: App, fak
     assert panel.status.text.startswith("Permission denied for 127.0.0.1:80.")
     assert panel.status.colour == theme.ERROR
     assert panel.start_stop.cget("text") == "Start" and panel.port_entry.cget("state") == "normal"
+    assert fake.calls == [("start_server", "localhost", 80)]  # nothing was left started, so nothing to stop
 
 
 def test_the_counters_show_exact_totals_and_refused_connections(window: App, fake: FakeNetwork) -> None:

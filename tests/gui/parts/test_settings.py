@@ -42,6 +42,7 @@ def test_an_unreadable_file_gives_defaults_and_a_reason(tmp_path: Path, content:
 def test_each_bad_value_falls_back_on_its_own(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     values = {"client_port": 0, "server_port": "80", "server_host": "10.0.0.1", "language": "fr", "theme": "blue"}
+    values["view"] = "chat"  # a view this version does not have
     path.write_text(json.dumps({**values, "client_host": "device.local", "history": ["x"] * 500}), encoding="utf-8")
     settings = load_settings(path).settings
     assert settings.client_port == DEFAULT_PORT
@@ -49,6 +50,7 @@ def test_each_bad_value_falls_back_on_its_own(tmp_path: Path) -> None:
     assert settings.server_host == "localhost"
     assert settings.language is None
     assert settings.theme is None
+    assert settings.view == "conversation"
     assert settings.client_host == "device.local"
     assert len(settings.history) == HISTORY_LIMIT
 
