@@ -53,8 +53,11 @@ SLOW_READER_READ_BYTES = 16 * 1024
 READ_BUFFER_BYTES = 256 * 1024
 
 # Detailed per-message events are capped per second; past the cap they are
-# summarised while the counters stay exact.
-MAX_MESSAGE_EVENTS_PER_SECOND = 2_000
+# summarised while the counters stay exact. 500 a second is far more than anyone
+# reads, and each one is a line or two of the window's log: at 2,000 a second a
+# 1,000-client flood cost the window's Tk thread a p99 tick delay of about 200 ms
+# (bench/gui_bench.py), at 500 about 50-90 ms.
+MAX_MESSAGE_EVENTS_PER_SECOND = 500
 STATS_INTERVAL_SECONDS = 0.25
 
 # Events carry at most this many bytes of a message or reply when their owner asks

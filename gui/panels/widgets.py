@@ -68,15 +68,17 @@ class CounterTile(ctk.CTkFrame):  # type: ignore[misc]
             self.value.configure(text=text)
 
 
-SCROLL_STEP = 0.001  # a scrollbar follows its view when it moved this much (a fraction of the whole; under a pixel)
+MIN_SCROLL_STEP = 0.001  # the least move a scrollbar follows (a fraction of the whole), whatever its size
 
 
 def move_scrollbar(scrollbar: Any, first: float | str, last: float | str) -> None:
-    """A CTkScrollbar to the view's fractions (Tk's yscrollcommand passes them as strings), only if they moved:
-    customtkinter redraws the whole bar on every `set`, and Tk calls back after every insert into a Text or a tree,
-    most of them, once a log is full, leaving the bar where it was."""
+    """A CTkScrollbar to the view's fractions (Tk's yscrollcommand passes them as strings), only if its slider
+    moves by a pixel or more: customtkinter redraws the whole bar on every `set` (15-20 ms), and Tk calls back
+    after every insert into a Text or a tree. Once a log is full and follows its end, lines that wrap differently
+    move the fractions by a hair many times a second, and the slider not at all."""
     start, end = scrollbar.get()
-    if abs(float(first) - start) >= SCROLL_STEP or abs(float(last) - end) >= SCROLL_STEP:
+    step = max(MIN_SCROLL_STEP, 1.0 / max(1, scrollbar.winfo_height()))  # one pixel of the bar
+    if abs(float(first) - start) >= step or abs(float(last) - end) >= step:
         scrollbar.set(first, last)
 
 
