@@ -82,6 +82,11 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         self._marks: dict[int, tuple[str, str]] = {}  # open entries on screen: id -> (start mark, end mark)
         self._mark_count = 0
         self._release_after: str | None = None
+        # Entries on screen that grew since the last write, with what they add: written together, once per
+        # RELEASE_MS. One Text edit per piece (a flood of 0xFF with no newline brings hundreds a second, each
+        # growing "… N more bytes") made the Tk thread late by 100 ms and more.
+        self._growing: dict[int, tuple[LogEntry, list[Segment]]] = {}
+        self._grow_after: str | None = None
         self._search_after: str | None = None
         self._notice_after: str | None = None
         self.paused = False  # the user scrolled up: new lines do not move the view
@@ -213,14 +218,17 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         if complete:
             added += entry.finish(ending, rtt)
             self.model.open.pop(key, None)
-        marks = self._marks.get(id(entry))
-        if marks is not None:  # already on screen: grow it in place
-            self._grow(marks, entry, added)
+        if id(entry) in self._marks:  # already on screen: grow it in place
+            self._grow(entry, added)
         return entry
 
     def flush(self) -> None:
-        """Write every held entry now (tests, and before a copy or a save); only into the model while hidden."""
+        """Write every held entry, and what entries on screen added, now (tests, and before a copy or a save);
+        only into the model while hidden."""
         self._release(force=True)
+        if self._grow_after is not None:
+            self.after_cancel(self._grow_after)
+        self._write_growth()
 
     def set_view_shown(self, shown: bool) -> None:
         """The log's view was shown or hidden. Hidden, the Text is left alone; shown again, it is written once
@@ -233,6 +241,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
 
     def clear(self) -> None:
         self._held.clear()
+        self._forget_growth()
         self.model.clear()
         self._shown.clear()
         self._marks.clear()
@@ -442,6 +451,7 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
             self._behind = True
             return
         self._behind = False
+        self._forget_growth()
         self._marks.clear()
         self._shown.clear()
         self.matches = 0
@@ -491,34 +501,63 @@ class LogPanel(ctk.CTkFrame):  # type: ignore[misc]
         if lines:
             self._text.delete("1.0", f"{lines + 1}.0")
 
-    def _grow(self, marks: tuple[str, str], entry: LogEntry, added: list[Segment]) -> None:
+    def _grow(self, entry: LogEntry, added: list[Segment]) -> None:
+        """An entry on screen grew: what it adds is written with the other growths, within RELEASE_MS."""
         if not self.view_shown:  # written whole from the model once the view is shown
             self._behind = True
             return
+        pending = self._growing.get(id(entry))
+        if pending is None:
+            self._growing[id(entry)] = (entry, list(added))
+        else:
+            pending[1].extend(added)
+        if self._grow_after is None:
+            self._grow_after = self.after(RELEASE_MS, self._write_growth)
+
+    def _write_growth(self) -> None:
+        """Write what the entries on screen added since the last time, in one Text edit."""
+        self._grow_after = None
+        growing, self._growing = self._growing, {}
+        if not growing:
+            return
+        if not self.view_shown:  # hidden meanwhile: written whole from the model once shown
+            self._behind = True
+            return
         text, tr = self._text, self._tr
-        start, end = marks
 
         def grow() -> None:
-            if self.hex_view or entry.hex_shown:
-                self._redraw(entry, start, end)
-            else:
-                for piece, tag in added:
-                    if piece:
-                        text.insert(end, piece, tag or entry.tag)
+            for entry, added in growing.values():
+                marks = self._marks.get(id(entry))
+                if marks is None:  # dropped from the Text meanwhile (a clear, a rewrite, the oldest lines)
+                    continue
+                start, end = marks
+                if self.hex_view or entry.hex_shown:
+                    self._redraw(entry, start, end)
+                else:
+                    for piece, tag in added:
+                        if piece:
+                            text.insert(end, piece, tag or entry.tag)
+                    if entry.complete:
+                        mark, tail = entry.mark(tr), entry.tail(tr)
+                        if mark:
+                            text.insert(end, mark, "mark")
+                        if tail:
+                            text.insert(end, tail, "rtt")
                 if entry.complete:
-                    mark, tail = entry.mark(tr), entry.tail(tr)
-                    if mark:
-                        text.insert(end, mark, "mark")
-                    if tail:
-                        text.insert(end, tail, "rtt")
-            if entry.complete:
-                text.mark_unset(start)
-                text.mark_unset(end)
-                self._marks.pop(id(entry), None)
+                    text.mark_unset(start)
+                    text.mark_unset(end)
+                    self._marks.pop(id(entry), None)
 
         self._edit(grow)
         if not self.paused:
             text.see("end")
+
+    def _forget_growth(self) -> None:
+        """The Text is written anew from the model (which has every byte): pending growths are moot."""
+        self._growing.clear()
+        if self._grow_after is not None:
+            self.after_cancel(self._grow_after)
+            self._grow_after = None
 
     def _redraw(self, entry: LogEntry, start: str, end: str) -> None:
         """Write one entry again where it stands: its hex rows change as its bytes arrive."""

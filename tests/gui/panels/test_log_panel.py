@@ -71,7 +71,8 @@ def test_while_its_view_is_hidden_the_log_writes_nothing_and_shows_it_all_once_b
     assert [line.rsplit(" ", 1)[-1] for line in lines[-4:-1]] == [str(n) for n in range(limit + 100, limit + 103)]
     assert lines[-1].endswith("HOLA")  # still open: what arrived while hidden
     log.add_data(key, Side.CLIENT, Direction.IN, b"!\n", 2, when=Stamp.now(), first=False, complete=True, ending=b"\n")
-    assert log.shown_text().splitlines()[-1].endswith("HOLA! LF  6 B")  # and it goes on growing in place
+    log_shows(app, "HOLA! LF  6 B")  # and it goes on growing in place
+    assert log.shown_text().splitlines()[-1].endswith("HOLA! LF  6 B")
 
 
 def test_entries_show_in_the_order_they_happened_whatever_order_they_came_in(app: App) -> None:
@@ -100,6 +101,7 @@ def test_bytes_show_as_they_arrive_and_the_entry_grows_in_place(app: App) -> Non
         ending=b"\n",
         rtt=0.0042,
     )
+    log_shows(app, "HOLA LF  5 B  (4.20 ms)")
     lines = app.log.shown_text().splitlines()
     assert lines[0].endswith("HOLA LF  5 B  (4.20 ms)")  # grown in its own line, above what came since
     assert lines[1].endswith("something else happened")
@@ -294,3 +296,16 @@ def test_the_later_pieces_of_a_long_line_say_they_continue_it(app: App) -> None:
     first, second = app.log.shown_text().splitlines()
     assert "continued" not in first
     assert second.endswith("aaaaa LF  6 B  (continued: more of the line above)")
+
+
+def test_pieces_of_growing_entries_are_written_together_not_one_edit_each(app: App) -> None:
+    log, key = app.log, (1, 1)
+    log.add_data(key, Side.CLIENT, Direction.IN, b"\xff", 1, when=Stamp.now(), first=True, complete=False)
+    log.flush()
+    writes = log_text_writes(app)
+    for _ in range(200):  # a flood of invalid bytes with no newline: hundreds of pieces a second
+        log.add_data(key, Side.CLIENT, Direction.IN, b"\xff" * 4, 4, when=Stamp.now(), first=False, complete=False)
+    log_shows(app, "\\xff" * 20)
+    assert log_text_writes(app) - writes <= 2  # one edit for the lot (two if a timer tick fell between)
+    log.add_data(key, Side.CLIENT, Direction.IN, b"\n", 1, when=Stamp.now(), first=False, complete=True, ending=b"\n")
+    log_shows(app, "LF  802 B")
