@@ -108,6 +108,19 @@ class Verdicts:
     targets: dict[str, bool] = field(default_factory=dict)
     correct: dict[str, bool] = field(default_factory=dict)
 
+    def conclude(self, began: float) -> int:
+        """Print the result line (and what was wrong, if anything); return the bench's exit code.
+
+        Exit 1 only for what is never a matter of a slow machine: a timing target is reported, not enforced.
+        """
+        missed = [name for name, ok in self.targets.items() if not ok]
+        wrong = [name for name, ok in self.correct.items() if not ok]
+        summary = "all targets met" if not missed else f"missed: {', '.join(missed)}"
+        print(f"\nresult: {verdict(not missed)} ({summary}); bench took {time.monotonic() - began:.0f} s")
+        if wrong:
+            print(f"WRONG: {', '.join(wrong)}")
+        return 1 if wrong else 0
+
 
 def report_startup(runs: list[StartupRun], verdicts: Verdicts) -> None:
     print(f"\n== startup: `python main.py` to a drawn window (fresh config folder, {len(runs)} runs)")
@@ -306,14 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         self_load = self_load_window(self_scenario, Path(scratch) / "self-load-settings.json")
         gc.collect()
         report_self_load(self_load, verdicts)
-    missed = [name for name, ok in verdicts.targets.items() if not ok]
-    wrong = [name for name, ok in verdicts.correct.items() if not ok]
-    summary = "all targets met" if not missed else f"missed: {', '.join(missed)}"
-    print(f"\nresult: {verdict(not missed)} ({summary}); bench took {time.monotonic() - began:.0f} s")
-    if wrong:
-        print(f"WRONG: {', '.join(wrong)}")
-    # Exit 1 only for what is never a matter of a slow machine: a timing target is reported, not enforced.
-    return 1 if wrong else 0
+    return verdicts.conclude(began)
 
 
 if __name__ == "__main__":

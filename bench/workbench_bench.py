@@ -343,13 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = measure_repeat(Path(scratch) / "repeat.json", args.repeats, EVERY_MS)
         gc.collect()
         report_repeat(run, verdicts)
-    missed = [name for name, ok in verdicts.targets.items() if not ok]
-    wrong = [name for name, ok in verdicts.correct.items() if not ok]
-    summary = "all targets met" if not missed else f"missed: {', '.join(missed)}"
-    print(f"\nresult: {verdict(not missed)} ({summary}); bench took {time.monotonic() - began:.0f} s")
-    if wrong:
-        print(f"WRONG: {', '.join(wrong)}")
-    return 1 if wrong else 0
+    return verdicts.conclude(began)
 
 
 if __name__ == "__main__":
