@@ -15,7 +15,7 @@ from core.check.client_checks import CHECKS
 from core.check.client_context import ClientContext
 from core.check.program import command_line
 from core.check.registry import CLIENT_CHECKS, RUN_BUDGET_SECONDS, ClientSpec, client_hint, client_title
-from core.check.results import CheckResult, Clip, Detail, Outcome, Report
+from core.check.results import CheckResult, Clip, Detail, Outcome, Report, in_order
 from core.check.server_run import BACKSTOP_SECONDS, MAX_PORT, ResultCallback
 from core.check.verdicts import Stop, Verdict, error_detail, fail, seconds
 from core.defaults import DEFAULT_HOST
@@ -134,13 +134,6 @@ class ClientRun:
 
     def _report(self, outcome: Outcome, fill: Detail | None = None, error: Detail | None = None) -> Report:
         """The report in the registry's order; checks that did not run fail with `fill` as their detail."""
-        results = []
-        for spec in CLIENT_CHECKS:
-            result = self.results.get(spec.check_id)
-            if result is None:
-                detail = fill or Detail.of("check.detail.cancelled")
-                result = CheckResult(
-                    spec.check_id, False, detail, client_hint(spec.check_id), client_title(spec.check_id)
-                )
-            results.append(result)
-        return Report(self.label, outcome, tuple(results), self._now() - self._started, None, error)
+        check_ids = (spec.check_id for spec in CLIENT_CHECKS)
+        results = in_order(check_ids, self.results, fill, client_hint, client_title)
+        return Report(self.label, outcome, results, self._now() - self._started, None, error)

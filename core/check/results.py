@@ -7,6 +7,7 @@ shows it in its user's language (`words.Translator(lang)(detail.key, **detail.kw
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 # At most this many bytes of what was sent and received are kept per check (the full length is kept too),
@@ -108,3 +109,19 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return self.outcome is Outcome.COMPLETED and self.failed == 0
+
+
+def in_order(
+    check_ids: Iterable[str],
+    done: Mapping[str, CheckResult],
+    fill: Detail | None,
+    hint_of: Callable[[str], str],
+    title_of: Callable[[str], str],
+) -> tuple[CheckResult, ...]:
+    """Every check's result in the order of `check_ids`; a check that did not run fails with `fill` as its detail
+    (by default: it was cancelled)."""
+    fill = fill or Detail.of("check.detail.cancelled")
+    return tuple(
+        done.get(check_id) or CheckResult(check_id, False, fill, hint_of(check_id), title_of(check_id))
+        for check_id in check_ids
+    )

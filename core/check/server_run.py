@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 
 from core.check import registry as ids
 from core.check.registry import RUN_BUDGET_SECONDS, SERVER_CHECKS, SERVER_SPECS, Phase, server_hint, server_title
-from core.check.results import CheckResult, Clip, Detail, Outcome, Report, ServerKind
+from core.check.results import CheckResult, Clip, Detail, Outcome, Report, ServerKind, in_order
 from core.check.server_checks import CHECKS, concurrent_clients, probe
 from core.check.server_context import CONNECT_TIMEOUT_SECONDS, ServerContext, Target
 from core.check.verdicts import Stop, Verdict, error_detail, fail, seconds
@@ -180,14 +180,7 @@ class ServerRun:
 
     def _report(self, outcome: Outcome, fill: Detail | None = None, error: Detail | None = None) -> Report:
         """The report in the registry's order; checks that did not run fail with `fill` as their detail."""
-        results = []
-        for spec in SERVER_CHECKS:
-            result = self.results.get(spec.check_id)
-            if result is None:
-                detail = fill or Detail.of("check.detail.cancelled")
-                result = CheckResult(
-                    spec.check_id, False, detail, server_hint(spec.check_id), server_title(spec.check_id)
-                )
-            results.append(result)
+        check_ids = (spec.check_id for spec in SERVER_CHECKS)
+        results = in_order(check_ids, self.results, fill, server_hint, server_title)
         kind = None if outcome is Outcome.UNREACHABLE else self._kind
-        return Report(self.label, outcome, tuple(results), self._now() - self._started, kind, error)
+        return Report(self.label, outcome, results, self._now() - self._started, kind, error)
