@@ -62,7 +62,7 @@ def register(sub: Any) -> None:
     p.add_argument("--quiet", action="store_true", help="log only start, stop and errors")
     add_server_options(p)
     add_language(p)
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, parser=p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,9 +70,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         identity = server_identity(args)
         tls = None if identity is None else server_context(identity)
-    except argparse.ArgumentTypeError as exc:
-        print(f"mayus serve: error: {exc}", file=sys.stderr)
-        return 2
+    except argparse.ArgumentTypeError as exc:  # usage, then one line; exit 2
+        args.parser.error(str(exc))
     except MayusError as exc:  # a certificate or key that cannot be read, used or saved
         print(tr("cli.error", error=tr.error(error_info(exc, args.host, args.port))), file=sys.stderr)
         return 1

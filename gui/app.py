@@ -362,9 +362,10 @@ class App(ctk.CTk):  # type: ignore[misc]
 
     def _plain_tools_need_plain_server(self) -> ErrorInfo:
         """Why the check and the load test cannot use this window's server while its TLS switch is on."""
-        address = self.network.server_address
-        host, port = (loopback_for(address[0]), address[1]) if address else (self.server_panel.host, 0)
-        return ErrorInfo(ErrorKind.PLAIN_TO_TLS, host, port or parse_port(self.server_panel.port_text, 0) or 0)
+        address, panel = self.network.server_address, self.server_panel
+        if address is not None:
+            return ErrorInfo(ErrorKind.PLAIN_TO_TLS, loopback_for(address[0]), address[1])
+        return ErrorInfo(ErrorKind.PLAIN_TO_TLS, panel.host, parse_port(panel.port_text, 0) or 0)
 
     @property
     def own_server_pending(self) -> bool:
