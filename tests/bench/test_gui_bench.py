@@ -10,35 +10,21 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
-from tests.support.launcher import REPO_ROOT
+from tests.support.processes import run_bench
 
 QUICK_BENCH_TIMEOUT = 90.0
-STOP_TIMEOUT = 20.0
 NUMBER = r"[\d,]+(?:\.\d+)?"
 
 
 @pytest.mark.slow
 def test_quick_gui_bench_prints_every_figure() -> None:
     assert os.environ.get("DISPLAY"), "pytest-xvfb provides the screen"
-    bench = subprocess.Popen(
-        [sys.executable, "-m", "bench.gui_bench", "--quick"],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        out, err = bench.communicate(timeout=QUICK_BENCH_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        bench.terminate()  # SIGTERM: the bench stops what it started
-        out, err = bench.communicate(timeout=STOP_TIMEOUT)
-        pytest.fail(f"the quick bench took over {QUICK_BENCH_TIMEOUT:g} s:\n{out}\n{err}")
-    assert bench.returncode == 0, out + err  # a missed timing target is reported, not an exit code: only faults fail
+    done = run_bench("bench.gui_bench", "--quick", timeout=QUICK_BENCH_TIMEOUT)
+    out, err = done.stdout, done.stderr
+    assert done.returncode == 0, out + err  # a missed timing target is reported, not an exit code: only faults fail
     assert "Traceback" not in err, err
     assert out.startswith("command: python -m bench.gui_bench --quick\nmachine: "), out
     assert re.search(r"^display: \S+ \(from DISPLAY\)$", out, re.MULTILINE), out

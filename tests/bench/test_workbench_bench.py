@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from bench import workbench_bench
 from core import platforms
-from tests.support.launcher import REPO_ROOT
+from tests.support.processes import run_bench
 
 TINY = ["--lines", "300", "--runs", "2", "--repeats", "30"]
 BENCH_TIMEOUT = 60.0
-STOP_TIMEOUT = 20.0
 NUMBER = r"[\d,]+(?:\.\d+)?"
 TIMES = rf"median {NUMBER} ms, max {NUMBER} ms \(processor: median {NUMBER} ms\)"
 
@@ -29,20 +26,9 @@ TIMES = rf"median {NUMBER} ms, max {NUMBER} ms \(processor: median {NUMBER} ms\)
 @pytest.mark.slow
 def test_a_tiny_workbench_bench_prints_every_figure() -> None:
     assert os.environ.get("DISPLAY"), "pytest-xvfb provides the screen"
-    bench = subprocess.Popen(
-        [sys.executable, "-m", "bench.workbench_bench", *TINY],
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        out, err = bench.communicate(timeout=BENCH_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        bench.terminate()
-        out, err = bench.communicate(timeout=STOP_TIMEOUT)
-        pytest.fail(f"the tiny bench took over {BENCH_TIMEOUT:g} s:\n{out}\n{err}")
-    assert bench.returncode == 0, out + err  # a missed timing target is reported, not an exit code: only faults fail
+    done = run_bench("bench.workbench_bench", *TINY, timeout=BENCH_TIMEOUT)
+    out, err = done.stdout, done.stderr
+    assert done.returncode == 0, out + err  # a missed timing target is reported, not an exit code: only faults fail
     assert "Traceback" not in err, err
     assert out.startswith(f"command: python -m bench.workbench_bench {' '.join(TINY)}\nmachine: "), out
     assert re.search(r"^display: \S+ \(from DISPLAY\)$", out, re.MULTILINE), out

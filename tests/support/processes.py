@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import pytest
 
 from core import platforms
 from tests.support.launcher import REPO_ROOT
@@ -43,6 +44,28 @@ def run_python(*args: str, timeout: float) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, *args], cwd=REPO_ROOT, capture_output=True, text=True, encoding="utf-8", timeout=timeout
     )
+
+
+BENCH_STOP_SECONDS = 20.0  # how long a bench stopped with SIGTERM may take to end what it started
+
+
+def run_bench(module: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run `python -m MODULE ARGS` in the checkout and wait for it. Past `timeout` it gets SIGTERM, so it stops
+    the servers, load workers and screen it started, and the test fails with what it printed."""
+    bench = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = bench.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        bench.terminate()
+        out, err = bench.communicate(timeout=BENCH_STOP_SECONDS)
+        pytest.fail(f"python -m {module} took over {timeout:g} s:\n{out}\n{err}")
+    return subprocess.CompletedProcess(bench.args, bench.returncode, out, err)
 
 
 def run_watched(command: Sequence[str], stdin: bytes = b"", timeout: float = 60.0, keep: int = 4096) -> Watched:
