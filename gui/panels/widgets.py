@@ -114,10 +114,12 @@ def set_enabled(widget: Any, enabled: bool) -> None:
     state = "normal" if enabled else "disabled"
     if widget.cget("state") == state:  # customtkinter redraws on every configure
         return
-    if isinstance(widget, (ctk.CTkButton, ctk.CTkEntry, ctk.CTkComboBox)):
+    if isinstance(widget, (ctk.CTkButton, ctk.CTkEntry, ctk.CTkComboBox, ctk.CTkOptionMenu)):
         if not enabled:
-            setattr(widget, _ENABLED_LOOK, {"fg_color": widget.cget("fg_color")})
-            widget.configure(state=state, fg_color=theme.DISABLED_FILL)
+            # A drop-down's arrow part has a colour of its own: greyed with the rest.
+            parts = ("fg_color", "button_color") if isinstance(widget, ctk.CTkOptionMenu) else ("fg_color",)
+            setattr(widget, _ENABLED_LOOK, {part: widget.cget(part) for part in parts})
+            widget.configure(state=state, **dict.fromkeys(parts, theme.DISABLED_FILL))
             return
         look = getattr(widget, _ENABLED_LOOK, None)
         if look is not None:

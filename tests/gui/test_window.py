@@ -333,6 +333,12 @@ def test_disabled_controls_look_disabled(app: App) -> None:
     assert send.cget("state") == "disabled"  # not connected
     assert send.cget("fg_color") == theme.DISABLED_FILL != enabled_fill
     assert app.clients.disconnect_all_button.cget("fg_color") == theme.DISABLED_FILL  # no client to disconnect
+    menu = app.client_panel.tls_menu  # a drop-down, its arrow part too: TLS is off
+    assert menu.cget("state") == "disabled"
+    assert menu.cget("fg_color") == menu.cget("button_color") == theme.DISABLED_FILL
+    switch_to(app.client_panel.tls_switch, True)
+    assert menu.cget("fg_color") != theme.DISABLED_FILL != menu.cget("button_color")
+    switch_to(app.client_panel.tls_switch, False)
     port = start_server(app)
     assert app.server_panel.port_entry.cget("fg_color") == theme.DISABLED_FILL  # cannot edit while listening
     connect_client(app, port)
