@@ -79,6 +79,12 @@ def mib(size: int) -> str:
     return f"{size / MIB:,.0f} MiB"
 
 
+def print_rss(peak: int, end: int) -> None:
+    """The window's memory: its process and its server's together, as the 1 s sampler saw it."""
+    where = "the window's process and its server's"
+    print(f"  RSS of {where}: peak {mib(peak)} (sampled once a second), {mib(end)} at the end")
+
+
 def machine_lines(argv: Sequence[str]) -> list[str]:
     return [
         *header_lines("bench.gui_bench", argv),
@@ -186,7 +192,7 @@ def report_window(run: WindowRun, verdicts: Verdicts) -> None:
     moving = len(run.flood_samples) >= 2 and not frozen
     detail = "; ".join(frozen) if frozen else f"{len(run.flood_samples)} samples during the flood"
     print(f"  counter and log kept moving during the flood ({detail}): {verdict(moving)}")
-    print(f"  window's process RSS: peak {mib(run.peak_rss)} (sampled once a second), {mib(run.end_rss)} at the end")
+    print_rss(run.peak_rss, run.end_rss)
     exact = counter_value(run.final_counter) == run.result.completed
     print(
         f"  exact count: the window shows {run.final_counter} messages, "
@@ -248,7 +254,7 @@ def report_self_load(run: SelfLoadRun, verdicts: Verdicts) -> None:
     often = rate >= CHART_UPDATES_TARGET
     print(f"  live chart updates while sending: {rate:.1f}/s (target >= {CHART_UPDATES_TARGET:g}/s): {verdict(often)}")
     verdicts.targets["chart updates (self-load)"] = often
-    print(f"  window's process RSS: peak {mib(run.peak_rss)} (sampled once a second), {mib(run.end_rss)} at the end")
+    print_rss(run.peak_rss, run.end_rss)
     exact = counter_value(run.server_counter) == run.result.completed
     print(
         f"  exact count: the server panel shows {run.server_counter} messages, "

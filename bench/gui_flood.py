@@ -38,6 +38,7 @@ from tests.support.window import (
     counter_value,
     load_test_running,
     open_window,
+    server_pid,
     settle,
     start_load_test,
     start_server,
@@ -68,7 +69,9 @@ class WindowRun:
     final_counter: str  # the messages counter once the flood was over
     tk_version: str
     callback_errors: list[str] = field(default_factory=list)
-    peak_rss: int = 0  # the window's process: its largest resident memory seen by the 1 s sampler (bytes)
+    peak_rss: int = (
+        0  # the window's and its server's processes: their largest resident memory seen by the 1 s sampler (bytes)
+    )
     end_rss: int = 0  # ... and once the flood was over, the window still open
 
     @property
@@ -115,7 +118,9 @@ class SelfLoadRun:
     blits: int  # ... and its blitted updates
     server_counter: str  # the server panel's messages counter once the run was over
     callback_errors: list[str] = field(default_factory=list)
-    peak_rss: int = 0  # the window's process: its largest resident memory seen by the 1 s sampler (bytes)
+    peak_rss: int = (
+        0  # the window's and its server's processes: their largest resident memory seen by the 1 s sampler (bytes)
+    )
     end_rss: int = 0  # ... and once the run was over, the window still open
 
     def chart_updates_per_second(self) -> float:
@@ -157,8 +162,12 @@ class _Probes:
         self.peak_rss = self._process.memory_info().rss
 
     def rss(self) -> int:
-        """The window's process's resident memory now (bytes); the peak is updated too."""
+        """The window's resident memory now (bytes): its process and its server's; the peak is updated too."""
         now = int(self._process.memory_info().rss)
+        server = server_pid(self.app)
+        if server is not None:
+            with contextlib.suppress(psutil.Error):  # the server ended between the two reads
+                now += int(psutil.Process(server).memory_info().rss)
         self.peak_rss = max(self.peak_rss, now)
         return now
 

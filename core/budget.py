@@ -18,6 +18,11 @@ class EventBudget:
         self._left = self._per_interval
         self._window_ends = float("-inf")
 
+    @property
+    def window_ends(self) -> float:
+        """When the current window ends, on the caller's clock (-inf before the first `take`)."""
+        return self._window_ends
+
     def take(self, count: int, now: float) -> bool:
         if now >= self._window_ends:
             self._left = self._per_interval

@@ -28,6 +28,7 @@ class ErrorKind(enum.Enum):
     CONNECTION_RESET = "connection_reset"
     TOO_MANY_OPEN_FILES = "too_many_open_files"
     UNEXPECTED = "unexpected"
+    SERVER_PROCESS_ENDED = "server_process_ended"  # the window's server process died (core/server_process.py)
     # TLS: one end speaks TLS and the other does not
     PLAIN_TO_TLS = "plain_to_tls"  # a plain TCP client met a TLS server
     TLS_TO_PLAIN = "tls_to_plain"  # a TLS client met a plain TCP server

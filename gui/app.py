@@ -49,7 +49,7 @@ from core.input_modes import InputError, best_mode, render
 from core.interfaces import local_addresses
 from core.pins import PinStore
 from core.text import ending_name
-from core.tls import ClientContext, ClientMode, TlsIdentity, client_context, ensure_certificate, server_context
+from core.tls import ClientContext, ClientMode, TlsIdentity, client_context, ensure_certificate
 from core.version import app_version
 from gui import icon, theme
 from gui.ctk_private import destroy_ctk_window
@@ -86,9 +86,9 @@ SAVED_NAME_CHARS = 24  # a saved message's name, when made from its text
 USER_ENDED = frozenset({DisconnectReason.REQUESTED, DisconnectReason.CLOSED_LOCALLY})
 # No reconnect after these: the user ended it, or TLS failed (a certificate or a mismatch does not mend by itself).
 NO_RECONNECT = USER_ENDED | {DisconnectReason.TLS_FAILED}
-# While the window is open the Tk thread shares the GIL with the server's thread and the load run's: a thread that
-# wants it waits at most this long (Python's default is 5 ms), so Tk's timers and input are handled on time while
-# the window's own server is under load (bench/gui_bench.py's self-load).
+# While the window is open the Tk thread shares the GIL with the client's thread and the load run's: a thread that
+# wants it waits at most this long (Python's default is 5 ms), so Tk's timers and input are handled on time during
+# a load test (bench/gui_bench.py's self-load). The server has a process, and so a GIL, of its own.
 GIL_SWITCH_SECONDS = 0.001
 _windows_open: list[float] = []  # the switch interval from before each window still open opened (tests open several)
 
@@ -305,16 +305,13 @@ class App(ctk.CTk):  # type: ignore[misc]
         self.rate.reset()
         self._summarised_seen = 0
         self._server_identity = None
-        tls = None
         if self.server_panel.tls_on:
             try:  # tens of milliseconds when a certificate is made: once a year
-                identity = ensure_certificate(self.certificate_folder)
-                tls = server_context(identity)
+                self._server_identity = ensure_certificate(self.certificate_folder)
             except CertificateFileError as exc:  # a failed start, said as the network says one
                 self.pump.put(ServerStopped(error_info(exc, host, port), Stamp.now()))
                 return
-            self._server_identity = identity
-        self.network.start_server(host, port, tls)
+        self.network.start_server(host, port, self._server_identity)
 
     def stop_server(self) -> None:
         self.server_panel.show_stopping()

@@ -1,7 +1,8 @@
 """The window's hold on the core: one server and one client, and nothing that blocks the Tk thread.
 
 `App` is given a `NetworkPort` (this `Network`, or a fake in tests) and attaches its
-event queue's `put` to it. Every call returns at once; what happens comes back as
+event queue's `put` to it. The server runs in a process of its own (core/server_process.py
+says why), the client on a worker thread. Every call returns at once; what happens comes back as
 core events. Stopping the server only asks (`request_stop`): ServerStopped follows
 when the port is free. `shutdown()` (the window closing) is the one call that waits,
 bounded, so that no thread is left and the port is free at once.
@@ -9,7 +10,6 @@ bounded, so that no thread is left and the port is free at once.
 
 from __future__ import annotations
 
-import ssl
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,8 +20,9 @@ from core.client import FOR_DISPLAY, ClientState, TcpClient
 from core.defaults import DEFAULT_CONNECT_TIMEOUT, STOP_TIMEOUT_SECONDS, LineEnding
 from core.errors import LocalProtocolError
 from core.events import Event
-from core.server import ServerConfig, UppercaseServer
-from core.tls import ClientContext
+from core.server import ServerConfig
+from core.server_process import ServerProcess
+from core.tls import ClientContext, TlsIdentity
 
 EventSink = Callable[[Event], None]
 
@@ -34,7 +35,7 @@ class NetworkPort(Protocol):
     @property
     def server_address(self) -> tuple[str, int] | None: ...
 
-    def start_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None: ...
+    def start_server(self, host: str, port: int, tls: TlsIdentity | None = None) -> None: ...
 
     def stop_server(self) -> None: ...
 
@@ -57,17 +58,17 @@ class NetworkPort(Protocol):
 
 
 class Network:
-    """The real network: Mayus's server and client on their worker threads (see the module docstring)."""
+    """The real network: Mayus's server in its own process, its client on a worker thread (module docstring)."""
 
     def __init__(self, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT) -> None:
         self.connect_timeout = connect_timeout  # seconds; applies from the next connect (tests shorten it)
         self._on_event: EventSink = lambda event: None
-        self._server: UppercaseServer | None = None
-        self._stopping: list[UppercaseServer] = []  # asked to stop; joined at shutdown
+        self._server: ServerProcess | None = None
+        self._stopping: list[ServerProcess] = []  # asked to stop; joined at shutdown
         self._client: TcpClient | None = None
 
     def attach(self, on_event: EventSink) -> None:
-        """Send every event to `on_event` (called on worker threads: it must only queue)."""
+        """Send every event to `on_event` (called on other threads: it must only queue)."""
         self._on_event = on_event
         self._client = TcpClient(on_event, FOR_DISPLAY)
 
@@ -77,14 +78,19 @@ class Network:
     def server_address(self) -> tuple[str, int] | None:
         return self._server.address if self._server is not None else None
 
-    def start_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None:
-        """ServerStarted, or ServerStopped(error), follows; with `tls` (a server context from core/tls.py) every
-        client must speak TLS. Raises LocalProtocolError if one is running."""
+    @property
+    def server_pid(self) -> int | None:
+        """The server's process id while it runs (what its memory is read from, by the benches)."""
+        return self._server.pid if self._server is not None else None
+
+    def start_server(self, host: str, port: int, tls: TlsIdentity | None = None) -> None:
+        """ServerStarted, or ServerStopped(error), follows; with `tls` (a certificate and key) every client must
+        speak TLS. Raises LocalProtocolError if one is running."""
         if self._server is not None and self._server.running:
             raise LocalProtocolError("server already running; stop it first")
         if self._server is not None:
             self._stopping.append(self._server)  # a failed start: its thread ends by itself
-        self._server = UppercaseServer(ServerConfig(host=host, port=port, tls=tls), self._emit)
+        self._server = ServerProcess(ServerConfig(host=host, port=port), self._emit, tls)
         self._server.start()
 
     def stop_server(self) -> None:

@@ -18,6 +18,8 @@ EN: dict[str, str] = {
     "error.connection_reset": "The connection with {address} was cut off by the other side (reset).",
     "error.too_many_open_files": "Too many open connections for this system (file limit reached).",
     "error.unexpected": "Unexpected network error with {address}: {detail}",
+    "error.server_process_ended": "The server on {address} stopped without being asked: its process ended. "
+    "Start it again.",
     # TLS errors, keyed by ErrorKind.value too
     "error.plain_to_tls": "{address}: the server uses TLS but the client does not. "
     "Turn TLS on in the client, or off in the server.",
@@ -70,6 +72,8 @@ ES: dict[str, str] = {
     "error.connection_reset": "El otro lado cortó la conexión con {address} (reset).",
     "error.too_many_open_files": "Demasiadas conexiones abiertas para este sistema (límite de archivos alcanzado).",
     "error.unexpected": "Error de red inesperado con {address}: {detail}",
+    "error.server_process_ended": "El servidor en {address} se detuvo sin que se le pidiera: su proceso terminó. "
+    "Vuelve a iniciarlo.",
     # errores de TLS, también por ErrorKind.value
     "error.plain_to_tls": "{address}: el servidor usa TLS pero el cliente no. "
     "Activa TLS en el cliente o desactívalo en el servidor.",

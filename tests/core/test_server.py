@@ -163,6 +163,20 @@ def test_counters_stay_exact_past_the_event_cap(server: RunningServer) -> None:
 # --- many clients -------------------------------------------------------------------
 
 
+def test_counters_stay_exact_past_the_event_cap_one_read_per_message(server: RunningServer) -> None:
+    """Over the cap, later reads take the server's counting-only path: their messages are summarised, not lost."""
+    sock = connect_raw(server.address)
+    count = 3_000  # one message per read, as a ping-pong client sends them: far past 500 a second
+    for i in range(count):
+        line = b"m%d\n" % i
+        sock.sendall(line)
+        assert recv_exactly(sock, len(line)) == line.upper()
+    stats = server.events.wait_for(ServerStats, WAIT, lambda e: e.messages_in == count)
+    listed = [e for e in server.events.of_type(MessageReceived) if not e.continued]
+    assert 0 < len(listed) < count and stats.summarised_messages > 0
+    assert len(listed) + stats.summarised_messages == count
+
+
 def test_a_silent_and_a_stuck_client_do_not_delay_others(server: RunningServer) -> None:
     silent = connect_raw(server.address)
     stuck = connect_raw(server.address)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import itertools
 import json
@@ -16,10 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from core import platforms
-from core import server as server_module
 from gui import theme
 from gui.app import GIL_SWITCH_SECONDS, App
 from gui.ctk_private import focus_surface, inner_entry, segment_buttons
@@ -39,6 +38,7 @@ from tests.support.window import (
     pick,
     press,
     send_message,
+    server_pid,
     settle,
     show_check,
     show_view,
@@ -65,11 +65,14 @@ def test_closing_the_window_stops_everything_and_frees_the_port(
     port = start_server(app)
     connect_client(app, port)
     assert worker_threads()
+    server = server_pid(app)
+    assert server is not None
 
     app.tk.call(app.protocol("WM_DELETE_WINDOW"))  # what the window manager's close button does
 
     assert app.closed
     assert not worker_threads()
+    assert not psutil.pid_exists(server), "the server's process outlived the window"
     with socket.socket() as again:  # as any server would (ours too): fails while anything still listens there
         again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         again.bind(("127.0.0.1", port))
@@ -77,19 +80,16 @@ def test_closing_the_window_stops_everything_and_frees_the_port(
     assert json.loads(settings_path.read_text(encoding="utf-8"))["client_port"] == port
 
 
-def test_stopping_a_slow_server_only_asks_and_the_window_keeps_running(
-    app: App, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Stop returns at once even when the server takes its time to close: the window's timers never pause."""
-    real_shutdown = server_module._ServerCore.shutdown
+def test_stopping_a_slow_server_only_asks_and_the_window_keeps_running(app: App) -> None:
+    """Stop returns at once even when the server takes its time to close: the window's timers never pause.
 
-    async def slow_shutdown(core: Any) -> None:
-        await asyncio.sleep(SLOW_STOP_SECONDS)
-        await real_shutdown(core)
-
-    monkeypatch.setattr(server_module._ServerCore, "shutdown", slow_shutdown)
+    The server's process is paused (SIGSTOP, or Windows's suspend) as Stop is pressed, and let go a second later.
+    """
     panel = app.server_panel
     start_server(app)
+    running = server_pid(app)
+    assert running is not None
+    server = psutil.Process(running)
     ticks: list[float] = []
 
     def tick() -> None:
@@ -98,6 +98,8 @@ def test_stopping_a_slow_server_only_asks_and_the_window_keeps_running(
             app.after(10, tick)
 
     app.after(10, tick)
+    server.suspend()
+    app.after(int(SLOW_STOP_SECONDS * 1000), server.resume)
     pressed = time.monotonic()
     panel.start_stop.invoke()
     assert time.monotonic() - pressed < SLOW_STOP_SECONDS / 4 and panel.state is ServerState.STOPPING

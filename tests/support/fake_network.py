@@ -7,26 +7,26 @@ the calling thread, through the window's own queue.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Callable
 
 from core.client import ClientState
 from core.defaults import LineEnding
 from core.events import Event
-from core.tls import ClientContext
+from core.tls import ClientContext, TlsIdentity
 
 
 class FakeNetwork:
     """Implements gui.network.NetworkPort; `calls` lists every request, as (name, *arguments).
 
-    The TLS contexts are not in `calls`: the last ones asked for are kept in `server_tls` and `client_tls`.
+    TLS is not in `calls`: the last server identity and client context asked for are kept in `server_tls` and
+    `client_tls`.
     """
 
     def __init__(self) -> None:
         self.calls: list[tuple[object, ...]] = []
         self.client_state = ClientState.IDLE
         self.server_address: tuple[str, int] | None = None
-        self.server_tls: ssl.SSLContext | None = None
+        self.server_tls: TlsIdentity | None = None
         self.client_tls: ClientContext | None = None
         self._on_event: Callable[[Event], None] = lambda event: None
 
@@ -37,7 +37,7 @@ class FakeNetwork:
         """Deliver `event` to the window as the core would."""
         self._on_event(event)
 
-    def start_server(self, host: str, port: int, tls: ssl.SSLContext | None = None) -> None:
+    def start_server(self, host: str, port: int, tls: TlsIdentity | None = None) -> None:
         self.calls.append(("start_server", host, port))
         self.server_tls = tls
 

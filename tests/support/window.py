@@ -18,6 +18,7 @@ from core.events import Stamp
 from core.load import Payload
 from gui.app import App, create_app
 from gui.ctk_private import choose_option, inner_entry, segment_button
+from gui.network import Network
 from gui.panels.client_panel import ConnectionState
 from gui.panels.server_panel import ServerState
 from gui.parts.load_text import PAYLOAD_WORDS
@@ -63,6 +64,11 @@ def switch_to(switch: Any, on: bool) -> None:
     """Turn a switch on or off with a click, if it is not so already."""
     if bool(switch.get()) is not on:
         switch.toggle()
+
+
+def server_pid(app: App) -> int | None:
+    """The process id of the window's server while it runs (None with a fake network, or none running)."""
+    return app.network.server_pid if isinstance(app.network, Network) else None
 
 
 def start_server(app: App, port: int = 0, host: str = DEFAULT_HOST, timeout: float = WAIT) -> int:
