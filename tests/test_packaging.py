@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -240,3 +241,21 @@ def test_the_executable_keeps_the_headless_faces(frozen_app: Path, server: Runni
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["HOLA", "ÑANDÚ"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(BUILD_TIMEOUT + 120)
+def test_the_executable_runs_its_child_processes(frozen_app: Path, server: RunningServer, tmp_path: Path) -> None:
+    """A one-file build starts itself again for each child process (main.py's freeze_support): the load test's
+    workers, as here, and the window's own server (core/server_process.py) alike."""
+    result = subprocess.run(
+        [str(frozen_app), "load", "--port", str(server.port), "--clients", "2", "--messages", "20", "--json"],
+        env=app_environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=WAIT * 6,
+    )
+
+    assert result.returncode == 0, result.stderr
+    outcome = json.loads(result.stdout)
+    assert (outcome["messages"], outcome["errors"], outcome["connected"]) == (20, 0, 2)
