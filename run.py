@@ -15,11 +15,13 @@ dependency is there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,18 +31,24 @@ PYPROJECT = ROOT / "pyproject.toml"
 APP_STAMP = ".installed-stamp"  # holds the hash of the pyproject.toml whose dependencies .venv has
 DEV_STAMP = ".installed-dev-stamp"  # the same for the dev extra (the checks' tools)
 
-# The checks, in order; each runs as `.venv's python -m ...` and the first failure stops the rest.
-# mypy runs three times: as this system, and as Windows and macOS, which nobody can run here (each with a cache
-# of its own: one shared cache is rebuilt whole at every change of platform).
-LINT_COMMANDS: tuple[tuple[str, ...], ...] = (
-    ("ruff", "check", "."),
-    ("ruff", "format", "--check", "."),
+# The checks, in stages: the commands of a stage run side by side, and a stage runs only once every earlier one
+# passed. Each command runs as `.venv's python -m ...`. The quick style checks come first; then mypy three times
+# (as this system, and as Windows and macOS, which nobody can run here; each with a cache of its own: one shared
+# cache is rebuilt whole at every change of platform), beside the tests, which leave a core idle now and then.
+MYPY_RUNS: tuple[tuple[str, ...], ...] = (
     ("mypy",),
     ("mypy", "--platform", "win32", "--cache-dir", ".mypy_cache/win32"),
     ("mypy", "--platform", "darwin", "--cache-dir", ".mypy_cache/darwin"),
 )
-TEST_COMMANDS: tuple[tuple[str, ...], ...] = (*LINT_COMMANDS, ("pytest", "-n", "auto"))
-CHECKS = {"test": TEST_COMMANDS, "lint": LINT_COMMANDS}
+STYLE_STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
+    (("ruff", "check", "."),),
+    (("ruff", "format", "--check", "."),),
+)
+# --dist loadgroup: the tests of the one-file executable share one worker, and so one build of it.
+PYTEST = ("pytest", "-n", "auto", "--dist", "loadgroup")
+LINT_STAGES = (*STYLE_STAGES, MYPY_RUNS)
+TEST_STAGES = (*STYLE_STAGES, (*MYPY_RUNS, PYTEST))
+CHECKS = {"test": TEST_STAGES, "lint": LINT_STAGES}
 SETUP = "setup"
 HELP = ("help", "-h", "--help")
 
@@ -71,8 +79,9 @@ def install_commands(python: Path, dev: bool) -> list[list[str]]:
     ]
 
 
-def check_commands(python: Path, checks: Sequence[Sequence[str]]) -> list[list[str]]:
-    return [[str(python), "-m", *check] for check in checks]
+def check_commands(python: Path, stages: Sequence[Sequence[Sequence[str]]]) -> list[list[list[str]]]:
+    """Each stage's commands, run with `python -m`."""
+    return [[[str(python), "-m", *check] for check in stage] for stage in stages]
 
 
 def face_command(python: Path, args: Sequence[str]) -> list[str]:
@@ -132,12 +141,36 @@ def shown(command: Sequence[str]) -> str:
 
 
 def call(command: Sequence[str]) -> int:
-    """Run `command` in the repository and return its exit code.
+    """Run `command` in the repository and return its exit code."""
+    return call_side_by_side([command])
 
-    Ctrl+C reaches the child as well (same console, same process group): this process lets it decide how to
-    end, and waits for it, so the child's own last words are the last thing printed.
+
+def call_side_by_side(commands: Sequence[Sequence[str]]) -> int:
+    """Run `commands` at once in the repository; the first non-zero exit code, in their order (0 if none).
+
+    The last one writes to the console as it goes; what each other one wrote is kept, then printed whole
+    once all have ended, so that no two outputs mix. Ctrl+C reaches the children as well (same console,
+    same process group): this process lets them decide how to end, and waits for them, so that their own
+    last words are the last thing printed.
     """
-    process = subprocess.Popen(list(command), cwd=ROOT)
+    *quiet, loud = commands
+    with contextlib.ExitStack() as files:
+        outputs = [files.enter_context(tempfile.TemporaryFile()) for _ in quiet]
+        processes = [
+            subprocess.Popen(list(command), cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+            for command, output in zip(quiet, outputs, strict=True)
+        ]
+        processes.append(subprocess.Popen(list(loud), cwd=ROOT))
+        codes = [_wait(process) for process in processes]
+        for command, output in zip(quiet, outputs, strict=True):
+            output.seek(0)
+            text = output.read().decode(errors="replace")
+            print(shown(command), flush=True)
+            print(text, end="" if text.endswith("\n") or not text else "\n", flush=True)
+    return next((code for code in codes if code != 0), 0)
+
+
+def _wait(process: subprocess.Popen[bytes]) -> int:
     while True:
         try:
             return process.wait()
@@ -176,13 +209,13 @@ def needs_tk(args: Sequence[str]) -> bool:
     return not args or args[0] == "test"
 
 
-def commands_for(python: Path, args: Sequence[str]) -> list[list[str]]:
-    """What `python run.py ARGS` runs once .venv is ready, in order."""
+def commands_for(python: Path, args: Sequence[str]) -> list[list[list[str]]]:
+    """What `python run.py ARGS` runs once .venv is ready: stages in order, each one's commands side by side."""
     if args and args[0] in CHECKS:
         return check_commands(python, CHECKS[args[0]])
     if args and args[0] == SETUP:
         return []
-    return [face_command(python, args)]
+    return [[face_command(python, args)]]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -200,10 +233,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if isinstance(python, str):
         print(python, file=sys.stderr)
         return 1
-    for command in commands_for(python, args):
-        if args and args[0] in CHECKS:
-            print(shown(command), flush=True)
-        code = call(command)
+    for stage in commands_for(python, args):
+        if args and args[0] in CHECKS:  # the one written live is named first; the others with what they wrote
+            print(shown(stage[-1]), flush=True)
+        code = call_side_by_side(stage)
         if code != 0:
             return code
     return 0

@@ -25,6 +25,13 @@ from tests.support.students import BytesUpperServer
 from tests.support.waiting import wait_until, worker_threads
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, in their order: on several workers (pytest-xdist), a long test that started last would
+    leave the other workers idle at the end. (The one-file executable's build, the longest, shares one worker with
+    its tests: `--dist loadgroup` and their xdist_group, see run.py.)"""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def _is_local_name(host: object) -> bool:
     """True for what resolves with no DNS server: an IP address written out, or localhost."""
     if host is None:

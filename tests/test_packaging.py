@@ -29,6 +29,7 @@ from tests.support.waiting import WAIT, wait_until
 APP_STARTUP = 60.0  # seconds for a window to appear: the one-file build unpacks itself first
 BUILD_TIMEOUT = 600  # seconds; PyInstaller takes about half a minute here
 APP_PACKAGES = ("core", "gui", "words", "cli")  # what pyproject.toml ships, with main.py
+FROZEN_GROUP = "frozen-app"  # its tests share one worker, and so one build, under `--dist loadgroup` (run.py)
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".*_cache", ".hypothesis", "build", "dist")
 
 
@@ -223,13 +224,15 @@ def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(BUILD_TIMEOUT + 120)  # the first test to use the build waits for it
+@pytest.mark.timeout(BUILD_TIMEOUT + 120)
+@pytest.mark.xdist_group(FROZEN_GROUP)  # the first test to use the build waits for it
 def test_the_executable_opens_the_window(frozen_app: Path, tmp_path: Path) -> None:
     assert_window_opens_and_closes([str(frozen_app)], tmp_path)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(BUILD_TIMEOUT + 120)
+@pytest.mark.xdist_group(FROZEN_GROUP)
 def test_the_executable_keeps_the_headless_faces(frozen_app: Path, server: RunningServer, tmp_path: Path) -> None:
     result = subprocess.run(
         [str(frozen_app), "send", "--port", str(server.port), "hola", "ñandú"],
@@ -245,6 +248,7 @@ def test_the_executable_keeps_the_headless_faces(frozen_app: Path, server: Runni
 
 @pytest.mark.slow
 @pytest.mark.timeout(BUILD_TIMEOUT + 120)
+@pytest.mark.xdist_group(FROZEN_GROUP)
 def test_the_executable_runs_its_child_processes(frozen_app: Path, server: RunningServer, tmp_path: Path) -> None:
     """A one-file build starts itself again for each child process (main.py's freeze_support): the load test's
     workers, as here, and the window's own server (core/server_process.py) alike."""

@@ -127,25 +127,29 @@ def test_a_python_that_cannot_make_a_venv_leaves_nothing_and_says_what_is_missin
 # --- what it runs ----------------------------------------------------------------------------------------------
 
 
-def test_the_test_suite_is_the_checks_then_pytest() -> None:
+def test_the_test_suite_is_the_checks_then_pytest_beside_mypy() -> None:
     python = Path("py")
-    checks = [command[2:] for command in run.commands_for(python, ["lint"])]
-    assert checks == [
-        ["ruff", "check", "."],
-        ["ruff", "format", "--check", "."],
+    lint = [[command[2:] for command in stage] for stage in run.commands_for(python, ["lint"])]
+    mypy_runs = [
         ["mypy"],
         ["mypy", "--platform", "win32", "--cache-dir", ".mypy_cache/win32"],
         ["mypy", "--platform", "darwin", "--cache-dir", ".mypy_cache/darwin"],
     ]
+    assert lint == [[["ruff", "check", "."]], [["ruff", "format", "--check", "."]], mypy_runs]
     tests = run.commands_for(python, ["test"])
-    assert [command[2:] for command in tests] == [*checks, ["pytest", "-n", "auto"]]
-    assert all(command[:2] == ["py", "-m"] for command in tests)  # the venv's tools, whatever the system
+    pytest_command = ["pytest", "-n", "auto", "--dist", "loadgroup"]
+    assert [[command[2:] for command in stage] for stage in tests] == [*lint[:2], [*mypy_runs, pytest_command]]
+    assert all(
+        command[:2] == ["py", "-m"] for stage in tests for command in stage
+    )  # the venv's tools, whatever the system
 
 
 def test_anything_else_goes_to_main_py() -> None:
     python = Path("py")
-    assert run.commands_for(python, []) == [["py", str(REPO / "main.py")]]
-    assert run.commands_for(python, ["serve", "--port", "0"]) == [["py", str(REPO / "main.py"), "serve", "--port", "0"]]
+    assert run.commands_for(python, []) == [[["py", str(REPO / "main.py")]]]
+    assert run.commands_for(python, ["serve", "--port", "0"]) == [
+        [["py", str(REPO / "main.py"), "serve", "--port", "0"]]
+    ]
     assert run.commands_for(python, ["setup"]) == []
 
 
@@ -204,21 +208,39 @@ def test_has_tk_sees_a_python_without_it(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not run.has_tk()
 
 
-def test_main_stops_at_the_first_failed_check_and_returns_its_code(
+def test_main_stops_at_the_first_failed_stage_and_returns_its_code(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ran: list[list[str]] = []
+    ran: list[list[list[str]]] = []
 
-    def call(command: list[str]) -> int:
-        ran.append(command)
-        return 3 if "format" in command else 0
+    def call_side_by_side(commands: list[list[str]]) -> int:
+        ran.append(commands)
+        return 3 if any("format" in command for command in commands) else 0
 
     monkeypatch.setattr(run, "ensure_venv", lambda dev: Path("py") if dev else pytest.fail("lint needs the dev extra"))
-    monkeypatch.setattr(run, "call", call)
+    monkeypatch.setattr(run, "call_side_by_side", call_side_by_side)
 
     assert run.main(["lint"]) == 3
-    assert [command[2:4] for command in ran] == [["ruff", "check"], ["ruff", "format"]]
+    assert [[command[2:4] for command in stage] for stage in ran] == [[["ruff", "check"]], [["ruff", "format"]]]
     assert capsys.readouterr().out.splitlines() == ["py -m ruff check .", "py -m ruff format --check ."]
+
+
+def test_side_by_side_commands_keep_their_outputs_apart_and_the_first_failure_counts(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """Two slow writers and a live one: each kept output comes out whole, after them all, named by its command."""
+    writer = (
+        "import sys, time; [print(sys.argv[1], i, flush=True) or time.sleep(0.05) for i in range(3)]; "
+        "sys.exit(int(sys.argv[2]))"
+    )
+    commands = [[sys.executable, "-c", writer, name, code] for name, code in (("a", "0"), ("b", "5"), ("c", "7"))]
+
+    assert run.call_side_by_side(commands) == 5  # b's: the first failure in their order, though c failed too
+    lines = capfd.readouterr().out.splitlines()
+    assert lines[:3] == ["c 0", "c 1", "c 2"]  # the last one writes as it goes
+    assert lines[3].endswith(" a 0") and lines[4:7] == ["a 0", "a 1", "a 2"]
+    assert lines[7].endswith(" b 5") and lines[8:11] == ["b 0", "b 1", "b 2"]
+    assert len(lines) == 11
 
 
 def test_help_and_a_bad_setup(capsys: pytest.CaptureFixture[str]) -> None:

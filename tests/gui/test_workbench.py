@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -103,6 +104,15 @@ def test_repeat_sends_n_times_and_counts_what_was_answered(app: App) -> None:
     assert [e.shown_text for e in replies] == ["PING"] * 5
 
 
+def _repeats_sent(hint: str) -> int:
+    """The sends counted in the hint "Repeating: N sent · M answered" (0 when it says something else).
+
+    A loaded machine may pump Tk less often than the repeat sends, so a test waits for at least N, never for N.
+    """
+    found = re.search(r"Repeating: (\d+) sent", hint)
+    return int(found.group(1)) if found else 0
+
+
 def test_repeat_stops_when_the_session_ends(app: App) -> None:
     connected(app)
     panel = app.client_panel
@@ -110,7 +120,7 @@ def test_repeat_stops_when_the_session_ends(app: App) -> None:
     type_into(panel.repeat_every, "20")
     type_into(panel.repeat_count, "")  # until stopped
     panel.repeat_button.invoke()
-    pump_until(app, lambda: panel.repeating and "Repeating: 3 sent" in panel.hint.cget("text"))
+    pump_until(app, lambda: panel.repeating and _repeats_sent(panel.hint.cget("text")) >= 3)
     app.disconnect_all()
     pump_until(app, lambda: not panel.repeating, message="stopped by the disconnect")
     assert panel.repeat_button.cget("text") == "Repeat"
