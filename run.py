@@ -44,8 +44,7 @@ STYLE_STAGES: tuple[tuple[tuple[str, ...], ...], ...] = (
     (("ruff", "check", "."),),
     (("ruff", "format", "--check", "."),),
 )
-# --dist loadgroup: the tests of the one-file executable share one worker, and so one build of it.
-PYTEST = ("pytest", "-n", "auto", "--dist", "loadgroup")
+PYTEST = ("pytest", "-n", "auto")
 LINT_STAGES = (*STYLE_STAGES, MYPY_RUNS)
 TEST_STAGES = (*STYLE_STAGES, (*MYPY_RUNS, PYTEST))
 CHECKS = {"test": TEST_STAGES, "lint": LINT_STAGES}

@@ -22,6 +22,7 @@ import pytest
 from gui.icon import PNG_SIZES
 from gui.parts.settings import SETTINGS_FILE
 from places import APP_NAME
+from tests.support.launcher import FROZEN_GROUP
 from tests.support.launcher import REPO_ROOT as REPO
 from tests.support.servers import RunningServer
 from tests.support.waiting import WAIT, wait_until
@@ -29,7 +30,6 @@ from tests.support.waiting import WAIT, wait_until
 APP_STARTUP = 60.0  # seconds for a window to appear: the one-file build unpacks itself first
 BUILD_TIMEOUT = 600  # seconds; PyInstaller takes about half a minute here
 APP_PACKAGES = ("core", "gui", "words", "cli")  # what pyproject.toml ships, with main.py
-FROZEN_GROUP = "frozen-app"  # its tests share one worker, and so one build, under `--dist loadgroup` (run.py)
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".*_cache", ".hypothesis", "build", "dist")
 
 
@@ -224,8 +224,8 @@ def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(BUILD_TIMEOUT + 120)
-@pytest.mark.xdist_group(FROZEN_GROUP)  # the first test to use the build waits for it
+@pytest.mark.timeout(BUILD_TIMEOUT + 120)  # the first test to use the build waits for it
+@pytest.mark.xdist_group(FROZEN_GROUP)
 def test_the_executable_opens_the_window(frozen_app: Path, tmp_path: Path) -> None:
     assert_window_opens_and_closes([str(frozen_app)], tmp_path)
 

@@ -137,7 +137,7 @@ def test_the_test_suite_is_the_checks_then_pytest_beside_mypy() -> None:
     ]
     assert lint == [[["ruff", "check", "."]], [["ruff", "format", "--check", "."]], mypy_runs]
     tests = run.commands_for(python, ["test"])
-    pytest_command = ["pytest", "-n", "auto", "--dist", "loadgroup"]
+    pytest_command = ["pytest", "-n", "auto"]
     assert [[command[2:] for command in stage] for stage in tests] == [*lint[:2], [*mypy_runs, pytest_command]]
     assert all(
         command[:2] == ["py", "-m"] for stage in tests for command in stage

@@ -23,6 +23,8 @@ from core import platforms
 from core.limits import OPEN_FILE_LIMITS, limit_open_files
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The one-file executable's tests (tests/test_packaging.py): run first, on one worker, so that one build serves them.
+FROZEN_GROUP = "frozen-app"
 START_TIMEOUT_SECONDS = 15.0
 STOP_TIMEOUT_SECONDS = 10.0
 _LISTENING = re.compile(r"listening on (\S+):(\d+)")
