@@ -45,7 +45,8 @@ def type_into(entry: Any, text: str) -> None:
 def press(app: App, entry: Any, keysym: str) -> None:
     """Press a key in a CTkEntry (delivered to its inner Tk entry, which holds the bindings)."""
     entry.focus_force()
-    settle(app)
+    # Tk delivers a key to the window that has the focus: wait until the entry has it (a loaded X server may lag).
+    pump_until(app, lambda: app.focus_get() == inner_entry(entry), message="the entry focused")
     inner_entry(entry).event_generate("<KeyPress>", keysym=keysym)
     settle(app)
 
