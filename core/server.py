@@ -602,7 +602,22 @@ class _ServerCore:
                     conn.close(DisconnectReason.IDLE_TIMEOUT, abort=True)
 
 
-class UppercaseServer:
+class Listening:
+    """Where a server listens, for its two faces (UppercaseServer, and core/server_process.py's ServerProcess)."""
+
+    _address: tuple[str, int] | None = None  # set by the face once it listens, back to None once it stopped
+
+    @property
+    def address(self) -> tuple[str, int] | None:
+        """The real (host, port) while listening, else None."""
+        return self._address
+
+    @property
+    def running(self) -> bool:
+        return self._address is not None
+
+
+class UppercaseServer(Listening):
     """Runs the uppercase server on a worker thread; every method is safe from any thread.
 
     `start()` returns at once; the outcome arrives as ServerStarted, or as
@@ -623,15 +638,6 @@ class UppercaseServer:
         self._address: tuple[str, int] | None = None
         self._error: ErrorInfo | None = None
         self._lock = threading.Lock()
-
-    @property
-    def address(self) -> tuple[str, int] | None:
-        """The real (host, port) while listening, else None."""
-        return self._address
-
-    @property
-    def running(self) -> bool:
-        return self._address is not None
 
     def start(self) -> None:
         """Begin binding on a new worker thread. Raises LocalProtocolError if already started.

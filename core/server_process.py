@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from core.defaults import STOP_TIMEOUT_SECONDS
 from core.errors import CertificateFileError, ErrorInfo, ErrorKind, LocalProtocolError, error_info
 from core.events import Event, EventCallback, ServerStarted, ServerStopped, Stamp
-from core.server import ServerConfig, UppercaseServer
+from core.server import Listening, ServerConfig, UppercaseServer
 from core.tls import TlsIdentity, server_context
 
 BATCH_SECONDS = 0.005  # the child gathers the events of this long into one send: one pickle, one wake-up
@@ -73,7 +73,7 @@ class _Receives(Protocol):
     def close(self) -> None: ...
 
 
-class ServerProcess:
+class ServerProcess(Listening):
     """Runs the uppercase server in a child process; every method returns at once and is safe from any thread.
 
     `start()` spawns the child: ServerStarted follows, or ServerStopped(error) after which nothing is
@@ -96,15 +96,6 @@ class ServerProcess:
         self._commands: _Sends | None = None
         self._reader: threading.Thread | None = None
         self._address: tuple[str, int] | None = None
-
-    @property
-    def address(self) -> tuple[str, int] | None:
-        """The real (host, port) while listening, else None."""
-        return self._address
-
-    @property
-    def running(self) -> bool:
-        return self._address is not None
 
     @property
     def pid(self) -> int | None:
