@@ -9,7 +9,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from core.errors import LocalProtocolError
-from core.protocol import SessionState, UppercaseSession, is_disconnect_word, uppercase_bytes
+from core.protocol import SessionState, UppercaseSession, is_disconnect_word, upper_encoded, uppercase_bytes
 
 
 def feed(chunks: list[bytes], pause_between: bool = False, eof: bool = True) -> tuple[bytes, UppercaseSession]:
@@ -290,3 +290,25 @@ def test_a_hex_dump_shows_offsets_hex_and_ascii() -> None:
     lines = hex_dump(b"\x02STAT\x00\x17\x03" + b"x" * 12)
     assert lines[0] == "0000  02 53 54 41 54 00 17 03 78 78 78 78 78 78 78 78  .STAT...xxxxxxxx"
     assert lines[1].startswith("0010  78 78 78 78") and lines[1].endswith("  xxxx")
+
+
+# --- the Latin-1 shortcut of upper_encoded ------------------------------------------------------------------------
+
+
+def _str_upper(data: bytes) -> bytes:
+    """The definition: Python's str.upper over the decoded bytes, invalid bytes kept."""
+    return data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
+
+
+@pytest.mark.parametrize("code", range(256))
+def test_every_latin1_character_is_uppercased_as_str_upper_does(code: int) -> None:
+    for text in (chr(code), f"ñ{chr(code)}a", f"{chr(code)}\udcff"):  # alone, among Spanish, beside an invalid byte
+        assert upper_encoded(text) == text.upper().encode("utf-8", "surrogateescape")
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F, exclude_categories=["Cs"])) | st.binary())
+@example("¡Hola! El niño pidió un café: 10 µs, Straße, ÿ".encode())
+def test_uppercasing_is_str_upper_whatever_the_text(value: str | bytes) -> None:
+    data = value.encode() if isinstance(value, str) else value
+    assert uppercase_bytes(data) == _str_upper(data)
