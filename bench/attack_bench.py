@@ -30,6 +30,7 @@ from contextlib import contextmanager
 
 import psutil
 
+from bench.figures import ms, percentile
 from bench.gui_display import missing_display, screen
 from bench.machine import header_lines
 from core.limits import OPEN_FILE_LIMITS, raise_open_file_limit
@@ -60,15 +61,6 @@ class Report:
         print(f"  {name:<52} {value}{mark}", flush=True)
         if passed is False:
             self.failed.append(name)
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
 @contextmanager
@@ -154,7 +146,7 @@ def hogs(report: Report) -> None:
     report.figure("bytes the server took in before it paused them", f"{run.sent / MIB:,.0f} MiB")
     report.figure("clients that sent their whole MiB", f"{run.finished:,} of {HOGS:,}")
     report.figure("server's peak RSS (< 512 MiB)", f"{peak[0] / MIB:,.0f} MiB", peak[0] < MAX_HOGS_RSS)
-    p99 = percentile(times, 0.99)
+    p99 = percentile(times, 99)
     report.figure("a normal client's round trip p50", ms(statistics.median(times)))
     report.figure("a normal client's round trip p99 (< 200 ms)", ms(p99), p99 < MAX_ROUND_TRIP_P99)
 
@@ -196,14 +188,14 @@ def log(report: Report) -> None:
     with serving() as server:  # its stdout is a pipe read only after the stop
         times = _echo_big_then_ping((server.host, server.port))
         code = stop_server(server)
-    report.figure("never read: 100 KB lines echoed, then pings p99", ms(percentile(times, 0.99)), code == 0)
+    report.figure("never read: 100 KB lines echoed, then pings p99", ms(percentile(times, 99)), code == 0)
     with serving() as server:
         assert server.process.stdout is not None
         server.process.stdout.close()
         times = _echo_big_then_ping((server.host, server.port))
         code = stop_server(server)
     clean = code == 0 and not server.output
-    report.figure(f"reader left: pings p99, exit code {code}", ms(percentile(times, 0.99)), clean)
+    report.figure(f"reader left: pings p99, exit code {code}", ms(percentile(times, 99)), clean)
 
 
 def _echo_big_then_ping(address: tuple[str, int]) -> list[float]:

@@ -35,8 +35,9 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from bench.figures import ms, percentile
 from bench.gui_display import missing_display, screen
-from bench.gui_flood import ChartSample, Sample, SelfLoadRun, WindowRun, flood_window, self_load_window
+from bench.gui_flood import TICK_MS, ChartSample, Sample, SelfLoadRun, WindowRun, flood_window, self_load_window
 from bench.gui_startup import StartupRun, measure_startup
 from bench.machine import header_lines
 from bench.servers import SERVER_COMMANDS, running_server
@@ -62,17 +63,6 @@ MIB = 1024**2
 
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100) of a non-empty sequence."""
-    ordered = sorted(values)
-    rank = max(1, round(q / 100 * len(ordered) + 0.5))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def mib(size: int) -> str:
@@ -163,28 +153,42 @@ def print_sample(sample: Sample) -> None:
     )
 
 
-def report_window(run: WindowRun, verdicts: Verdicts) -> None:
-    print(f"  Tk {run.tk_version}; {load_line(run.result)}")
-    flood = run.tick_delays.get("running", [])
-    if flood:
-        p99 = percentile(flood, 99)
-        quick_enough = p99 < TICK_P99_TARGET_SECONDS
-        print(
-            f"  tick delay during the flood ({len(flood):,} ticks of {10} ms): p50 {ms(percentile(flood, 50))}, "
-            f"p99 {ms(p99)}, max {ms(max(flood))} (target p99 < {ms(TICK_P99_TARGET_SECONDS)}): "
-            f"{verdict(quick_enough)}"
-        )
-        verdicts.targets["tick delay"] = quick_enough
-    else:
-        print("  tick delay during the flood: no ticks recorded: FAIL")
-        verdicts.correct["ticks recorded"] = False
-    for phase in ("connecting", "finishing"):
-        delays = run.tick_delays.get(phase, [])
+def report_tick_delays(
+    delays: Sequence[float], when: str, key: str, verdicts: Verdicts, tick_ms: int = TICK_MS
+) -> None:
+    """How late the `tick_ms` ticks fired `when` ("during the flood"), against the target; its verdict under `key`.
+
+    No ticks at all is a fault of the run, under "ticks recorded" plus what follows "tick delay" in `key`.
+    """
+    if not delays:
+        print(f"  tick delay {when}: no ticks recorded: FAIL")
+        verdicts.correct[key.replace("tick delay", "ticks recorded")] = False
+        return
+    p99 = percentile(delays, 99)
+    quick_enough = p99 < TICK_P99_TARGET_SECONDS
+    print(
+        f"  tick delay {when} ({len(delays):,} ticks of {tick_ms} ms): p50 {ms(percentile(delays, 50))}, "
+        f"p99 {ms(p99)}, max {ms(max(delays))} (target p99 < {TICK_P99_TARGET_SECONDS * 1000:.0f} ms): "
+        f"{verdict(quick_enough)}"
+    )
+    verdicts.targets[key] = quick_enough
+
+
+def report_other_phases(delays_by_phase: dict[str, list[float]], phases: Sequence[str]) -> None:
+    """The tick delays of the phases around the measured one: shown, not judged."""
+    for phase in phases:
+        delays = delays_by_phase.get(phase, [])
         if delays:
             print(
                 f"  tick delay while {phase} (not a target, {len(delays):,} ticks): "
                 f"p50 {ms(percentile(delays, 50))}, p99 {ms(percentile(delays, 99))}, max {ms(max(delays))}"
             )
+
+
+def report_window(run: WindowRun, verdicts: Verdicts) -> None:
+    print(f"  Tk {run.tk_version}; {load_line(run.result)}")
+    report_tick_delays(run.tick_delays.get("running", []), "during the flood", "tick delay", verdicts)
+    report_other_phases(run.tick_delays, ("connecting", "finishing"))
     print("  what the window showed, once a second:")
     for sample in run.samples:
         print_sample(sample)
@@ -221,26 +225,8 @@ def print_chart_sample(sample: ChartSample) -> None:
 
 def report_self_load(run: SelfLoadRun, verdicts: Verdicts) -> None:
     print(f"  {load_line(run.result)}; {run.processes} load process(es)")
-    during = run.tick_delays.get("running", [])
-    if during:
-        p99 = percentile(during, 99)
-        quick_enough = p99 < TICK_P99_TARGET_SECONDS
-        print(
-            f"  tick delay during the self-load ({len(during):,} ticks of {10} ms): p50 {ms(percentile(during, 50))}, "
-            f"p99 {ms(p99)}, max {ms(max(during))} (target p99 < {ms(TICK_P99_TARGET_SECONDS)}): "
-            f"{verdict(quick_enough)}"
-        )
-        verdicts.targets["tick delay (self-load)"] = quick_enough
-    else:
-        print("  tick delay during the self-load: no ticks recorded: FAIL")
-        verdicts.correct["ticks recorded (self-load)"] = False
-    for phase in ("starting", "connecting", "finishing"):
-        delays = run.tick_delays.get(phase, [])
-        if delays:
-            print(
-                f"  tick delay while {phase} (not a target, {len(delays):,} ticks): "
-                f"p50 {ms(percentile(delays, 50))}, p99 {ms(percentile(delays, 99))}, max {ms(max(delays))}"
-            )
+    report_tick_delays(run.tick_delays.get("running", []), "during the self-load", "tick delay (self-load)", verdicts)
+    report_other_phases(run.tick_delays, ("starting", "connecting", "finishing"))
     print(f"  live chart: {run.full_draws} whole draws (limits changed), {run.blits} blitted updates")
     print("  what the window showed, once a second:")
     for sample in run.samples:

@@ -22,11 +22,9 @@ import contextlib
 import itertools
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 import psutil
 
@@ -38,6 +36,7 @@ from tests.support.window import (
     counter_value,
     load_test_running,
     open_window,
+    record_callback_errors,
     server_pid,
     settle,
     start_load_test,
@@ -232,23 +231,17 @@ def _chart_sample(app: App, phase: Callable[[], str]) -> Callable[[float], Chart
     return sample
 
 
-def _recording_errors(app: App) -> list[str]:
-    """Exceptions inside Tk callbacks, recorded (and still shown as the window shows them)."""
-    errors: list[str] = []
-    shown_error = app.report_callback_exception
-
-    def record_error(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        errors.append("".join(traceback.format_exception_only(kind, value)).strip())
-        shown_error(kind, value, tb)
-
-    # On the instance, where Tk looks first (mypy forbids assigning to a method).
-    setattr(app, "report_callback_exception", record_error)  # noqa: B010
-    return errors
+def _settle_count(app: App, completed: int) -> None:
+    """Let the server panel's messages counter reach `completed` (a few seconds at most: short of it, the report
+    says by how much), then let the window settle."""
+    with contextlib.suppress(AssertionError):
+        pump_until(app, lambda: counter_value(app.server_panel.counter_text("messages")) >= completed, SETTLE_SECONDS)
+    settle(app)
 
 
 def flood_window(scenario: Scenario, processes: int | None, settings_path: Path) -> WindowRun:
     app = open_window(settings_path)
-    errors = _recording_errors(app)
+    errors = record_callback_errors(app)
     try:
         app.update()
         port = start_server(app, timeout=START_SECONDS)
@@ -276,13 +269,7 @@ def flood_window(scenario: Scenario, processes: int | None, settings_path: Path)
         if failure:
             raise failure[0]
         result = outcome[0]
-        with contextlib.suppress(AssertionError):  # short of the total: the report says by how much
-            pump_until(
-                app,
-                lambda: counter_value(app.server_panel.counter_text("messages")) >= result.completed,
-                SETTLE_SECONDS,
-            )
-        settle(app)
+        _settle_count(app, result.completed)
         tk_version = str(app.tk.call("package", "present", "Tk"))
         final = app.server_panel.counter_text("messages")
         samples = [s for s in probes.samples if isinstance(s, Sample)]
@@ -298,7 +285,7 @@ def self_load_window(scenario: Scenario, settings_path: Path) -> SelfLoadRun:
     Raises RuntimeError if the window could not run the test (its words say why).
     """
     app = open_window(settings_path)
-    errors = _recording_errors(app)
+    errors = record_callback_errors(app)
     try:
         app.update()
         start_load_test(
@@ -323,13 +310,7 @@ def self_load_window(scenario: Scenario, settings_path: Path) -> SelfLoadRun:
         result = view.last_result
         if result is None:
             raise RuntimeError(f"the window's load test did not finish: {view.status.text}")
-        with contextlib.suppress(AssertionError):  # short of the total: the report says by how much
-            pump_until(
-                app,
-                lambda: counter_value(app.server_panel.counter_text("messages")) >= result.completed,
-                SETTLE_SECONDS,
-            )
-        settle(app)
+        _settle_count(app, result.completed)
         samples = [s for s in probes.samples if isinstance(s, ChartSample)]
         end_rss = probes.rss()
         return SelfLoadRun(

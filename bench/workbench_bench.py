@@ -31,19 +31,28 @@ import statistics
 import sys
 import tempfile
 import time
-import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from types import TracebackType
 
 import psutil
 
-from bench.gui_bench import TICK_P99_TARGET_SECONDS, Verdicts, percentile, verdict
+from bench.figures import ms
+from bench.gui_bench import Verdicts, report_tick_delays, verdict
 from bench.gui_display import missing_display, screen
 from bench.machine import header_lines
-from tests.support.window import App, connect_client, fill_log, open_window, settle, start_server, type_into
+from tests.support.window import (
+    connect_client,
+    fill_log,
+    open_window,
+    record_callback_errors,
+    repeat_counts,
+    sent_by_the_client,
+    set_up_repeat,
+    settle,
+    start_server,
+)
 
 LOG_LINES = 5_000  # what the log keeps (gui/parts/log_model.py MAX_LOG_LINES): the issue's "5,000 lines"
 SEARCH_RUNS = 7
@@ -117,19 +126,6 @@ class RepeatRun:
         return (self.count - 1) * self.every_ms / 1000
 
 
-def _recording_errors(app: App) -> list[str]:
-    """Exceptions inside Tk callbacks, recorded (and still shown as the window shows them)."""
-    errors: list[str] = []
-    shown_error = app.report_callback_exception
-
-    def record_error(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        errors.append("".join(traceback.format_exception_only(kind, value)).strip())
-        shown_error(kind, value, tb)
-
-    setattr(app, "report_callback_exception", record_error)  # noqa: B010  (on the instance, where Tk looks)
-    return errors
-
-
 def _expected(messages: Sequence[bytes], text: str, regex: bool) -> tuple[int, int]:
     """Matching lines and matches, as the search should find them (case ignored, in the text before the ending)."""
     pattern = re.compile(text if regex else re.escape(text), re.IGNORECASE)
@@ -153,7 +149,7 @@ class SearchRun:
 def measure_search(settings_path: Path, lines: int, runs: int) -> SearchRun:
     """Fill the window's log with `lines` lines, then time each query."""
     app = open_window(settings_path)
-    errors = _recording_errors(app)
+    errors = record_callback_errors(app)
     try:
         messages = session(lines)
         fill_log(app, messages)
@@ -182,22 +178,19 @@ def measure_search(settings_path: Path, lines: int, runs: int) -> SearchRun:
 def measure_repeat(settings_path: Path, count: int, every_ms: int) -> RepeatRun:
     """The window's client repeats a message every `every_ms` to the window's own server, under mainloop."""
     app = open_window(settings_path)
-    errors = _recording_errors(app)
+    errors = record_callback_errors(app)
     try:
         app.update()
         connect_client(app, start_server(app))
         panel = app.client_panel
-        type_into(panel.message_entry, "ping")
-        type_into(panel.repeat_every, str(every_ms))
-        type_into(panel.repeat_count, str(count))
+        set_up_repeat(app, "ping", every_ms, count)
         delays: list[float] = []
         due = [0.0]
         ended_at: list[float] = []
         limit = count * every_ms / 1000 * 2 + ANSWER_SECONDS
 
         def answered() -> int:
-            numbers = re.findall(r"[\d,]+", panel.hint.cget("text"))
-            return int(numbers[1].replace(",", "")) if len(numbers) >= 2 else 0
+            return repeat_counts(app)[1]
 
         def tick() -> None:
             now = time.perf_counter()
@@ -218,22 +211,12 @@ def measure_repeat(settings_path: Path, count: int, every_ms: int) -> RepeatRun:
         app.after(TICK_MS, tick)
         app.mainloop()
         finished = bool(ended_at) and answered() >= count
-        app.log.flush()
-        sends = [
-            e.mono
-            for e in app.log.model.entries()
-            if e.is_data and e.side.value == "client" and e.direction.value == "out"
-        ]
+        sends = [entry.mono for entry in sent_by_the_client(app)]
+        sent, answered_now = repeat_counts(app)
         hint = str(panel.hint.cget("text"))
-        numbers = [int(n.replace(",", "")) for n in re.findall(r"[\d,]+", hint)]
-        sent = numbers[0] if numbers else 0
-        return RepeatRun(count, every_ms, sent, answered(), hint, sends, delays, finished, errors)
+        return RepeatRun(count, every_ms, sent, answered_now, hint, sends, delays, finished, errors)
     finally:
         app.close()
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def report_search(run: SearchRun, runs: int, verdicts: Verdicts) -> None:
@@ -284,18 +267,7 @@ def report_repeat(run: RepeatRun, verdicts: Verdicts) -> None:
         f"{run.count - 1:,} × {run.every_ms} ms), {late * 1000:+.1f} ms "
         f"(target: at most {allowed * 1000:.0f} ms more, {SCHEDULE_TARGET:.0%} or one period): {verdict(kept)}"
     )
-    if run.tick_delays:
-        p99 = percentile(run.tick_delays, 99)
-        quick = p99 < TICK_P99_TARGET_SECONDS
-        print(
-            f"  tick delay while repeating ({len(run.tick_delays):,} ticks of {TICK_MS} ms): "
-            f"p50 {ms(percentile(run.tick_delays, 50))}, p99 {ms(p99)}, max {ms(max(run.tick_delays))} "
-            f"(target p99 < {TICK_P99_TARGET_SECONDS * 1000:.0f} ms): {verdict(quick)}"
-        )
-        verdicts.targets["tick delay (repeat)"] = quick
-    else:
-        print("  tick delay while repeating: no ticks recorded: FAIL")
-        verdicts.correct["ticks recorded"] = False
+    report_tick_delays(run.tick_delays, "while repeating", "tick delay (repeat)", verdicts, TICK_MS)
     if run.callback_errors:
         print(f"  errors inside Tk callbacks: {run.callback_errors}")
     verdicts.targets["repeat schedule"] = kept

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from gui import theme
 from gui.app import App
 from gui.ctk_private import focus_surface, inner_text
 from gui.panels.client_panel import RECENT_TARGETS, ConnectionState
-from gui.parts.log_model import EDGE, Direction, LogEntry, Side
+from gui.parts.log_model import EDGE, Direction, Side
 from tests.support.peers import DeviceServer, StandInServer
 from tests.support.sockets import connect_raw, recv_exactly
 from tests.support.waiting import pump_until
@@ -27,7 +26,10 @@ from tests.support.window import (
     log_shows,
     pick,
     press,
+    repeat_counts,
     send_message,
+    sent_by_the_client,
+    set_up_repeat,
     settle,
     start_server,
     type_into,
@@ -38,11 +40,6 @@ def connected(app: App) -> int:
     port = start_server(app)
     connect_client(app, port)
     return port
-
-
-def sent_by_the_client(app: App) -> list[LogEntry]:
-    app.log.flush()
-    return [e for e in app.log.model.entries() if e.is_data and e.side is Side.CLIENT and e.direction is Direction.OUT]
 
 
 def received(app: App, data: bytes) -> None:
@@ -91,9 +88,7 @@ def test_an_invalid_escape_is_said_beside_the_box_and_nothing_goes_out(app: App)
 def test_repeat_sends_n_times_and_counts_what_was_answered(app: App) -> None:
     connected(app)
     panel = app.client_panel
-    type_into(panel.message_entry, "ping")
-    type_into(panel.repeat_every, "20")
-    type_into(panel.repeat_count, "5")
+    set_up_repeat(app, "ping", 20, 5)
     panel.repeat_button.invoke()
     pump_until(app, lambda: not panel.repeating, message="the repeat ran its course")
     pump_until(app, lambda: panel.hint.cget("text") == "Repeat over: 5 sent · 5 answered", message="counts")
@@ -104,23 +99,13 @@ def test_repeat_sends_n_times_and_counts_what_was_answered(app: App) -> None:
     assert [e.shown_text for e in replies] == ["PING"] * 5
 
 
-def _repeats_sent(hint: str) -> int:
-    """The sends counted in the hint "Repeating: N sent · M answered" (0 when it says something else).
-
-    A loaded machine may pump Tk less often than the repeat sends, so a test waits for at least N, never for N.
-    """
-    found = re.search(r"Repeating: (\d+) sent", hint)
-    return int(found.group(1)) if found else 0
-
-
 def test_repeat_stops_when_the_session_ends(app: App) -> None:
     connected(app)
     panel = app.client_panel
-    type_into(panel.message_entry, "tick")
-    type_into(panel.repeat_every, "20")
-    type_into(panel.repeat_count, "")  # until stopped
+    set_up_repeat(app, "tick", 20, None)  # until stopped
     panel.repeat_button.invoke()
-    pump_until(app, lambda: panel.repeating and _repeats_sent(panel.hint.cget("text")) >= 3)
+    # A loaded machine may pump Tk less often than the repeat sends: wait for at least 3 sends, never for exactly 3.
+    pump_until(app, lambda: panel.repeating and repeat_counts(app)[0] >= 3)
     app.disconnect_all()
     pump_until(app, lambda: not panel.repeating, message="stopped by the disconnect")
     assert panel.repeat_button.cget("text") == "Repeat"
@@ -129,9 +114,7 @@ def test_repeat_stops_when_the_session_ends(app: App) -> None:
 def test_repeat_keeps_to_its_schedule_however_late_its_timer_fires(app: App) -> None:
     connected(app)
     panel = app.client_panel
-    type_into(panel.message_entry, "tick")
-    type_into(panel.repeat_every, "10")
-    type_into(panel.repeat_count, "100")
+    set_up_repeat(app, "tick", 10, 100)
     panel.repeat_button.invoke()
     # pump_until sleeps 5 ms between passes of Tk's loop: nearly every tick fires a few ms late. Send k is due
     # start + k·10 ms all the same, so 100 sends span 0.99 s, not 0.99 s plus 99 latenesses.
@@ -168,9 +151,7 @@ def test_a_saved_message_is_repeated_from_the_saved_window(app: App) -> None:
     assert panel.status.text == "Not connected. Connect to a server first."
     connected(app)
     pick(panel.ending_picker, "LF")
-    type_into(panel.message_entry, "otro")  # what is in the box stays there, unsent
-    type_into(panel.repeat_every, "20")
-    type_into(panel.repeat_count, "3")
+    set_up_repeat(app, "otro", 20, 3)  # what is in the box stays there, unsent
     window.repeat_button.invoke()
     pump_until(app, lambda: panel.hint.cget("text") == "Repeat over: 3 sent · 3 answered", message="counts")
     assert [(e.shown_text, e.ending) for e in sent_by_the_client(app)] == [("estado?", b"\r\n")] * 3

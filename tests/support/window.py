@@ -6,9 +6,12 @@ Tests and benchmarks share it. Every wait is a condition with a deadline
 
 from __future__ import annotations
 
+import re
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from core.check.api import WAIT_MARGIN_SECONDS
@@ -22,7 +25,7 @@ from gui.network import Network
 from gui.panels.client_panel import ConnectionState
 from gui.panels.server_panel import ServerState
 from gui.parts.load_text import PAYLOAD_WORDS
-from gui.parts.log_model import Direction, Side
+from gui.parts.log_model import Direction, LogEntry, Side
 from gui.toolkit import ctk
 from tests.support.waiting import WAIT, pump_until
 
@@ -107,6 +110,42 @@ def send_message(app: App, text: str) -> None:
 def log_shows(app: App, text: str, timeout: float = WAIT) -> None:
     """Wait until the conversation log shows `text`."""
     pump_until(app, lambda: text in app.log.shown_text(), timeout, f"the log showing {text!r}")
+
+
+def set_up_repeat(app: App, message: str, every_ms: int, count: int | None) -> None:
+    """Type a message and how to repeat it (every `every_ms`, `count` times; None: until stopped); press nothing."""
+    panel = app.client_panel
+    type_into(panel.message_entry, message)
+    type_into(panel.repeat_every, str(every_ms))
+    type_into(panel.repeat_count, "" if count is None else str(count))
+
+
+def repeat_counts(app: App) -> tuple[int, int]:
+    """(sent, answered), as the client panel's hint says them ("Repeating: 3 sent · 2 answered"); else (0, 0)."""
+    numbers = re.findall(r"[\d,]+", app.client_panel.hint.cget("text"))
+    if len(numbers) < 2:
+        return 0, 0
+    return int(numbers[0].replace(",", "")), int(numbers[1].replace(",", ""))
+
+
+def sent_by_the_client(app: App) -> list[LogEntry]:
+    """The log's entries for what the window's client sent, oldest first (the log flushed first)."""
+    app.log.flush()
+    return [e for e in app.log.model.entries() if e.is_data and e.side is Side.CLIENT and e.direction is Direction.OUT]
+
+
+def record_callback_errors(app: App) -> list[str]:
+    """Exceptions inside Tk callbacks, recorded (and still shown as the window shows them)."""
+    errors: list[str] = []
+    shown_error = app.report_callback_exception
+
+    def record_error(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        errors.append("".join(traceback.format_exception_only(kind, value)).strip())
+        shown_error(kind, value, tb)
+
+    # On the instance, where Tk looks first (mypy forbids assigning to a method).
+    setattr(app, "report_callback_exception", record_error)  # noqa: B010
+    return errors
 
 
 def fill_log(app: App, messages: Sequence[bytes]) -> None:
