@@ -95,7 +95,6 @@ class ServerProcess(Listening):
         self._process: multiprocessing.process.BaseProcess | None = None
         self._commands: _Sends | None = None
         self._reader: threading.Thread | None = None
-        self._address: tuple[str, int] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -123,16 +122,17 @@ class ServerProcess(Listening):
             try:
                 process.start()
             except OSError as exc:
-                for end in (events_in, events_out, commands_in, commands_out):
-                    end.close()
+                events_in.close()
+                commands_out.close()
                 self._on_event(ServerStopped(error_info(exc, self.config.host, self.config.port), Stamp.now()))
                 return
             finally:  # this process keeps only its own ends: the pipes end when the child does
                 events_out.close()
                 commands_in.close()
             self._process, self._commands = process, commands_out
-            self._reader = threading.Thread(target=self._read, args=(events_in, process), name=f"{CHILD_NAME}-events")
-            self._reader.daemon = True
+            self._reader = threading.Thread(
+                target=self._read, args=(events_in, process), name=f"{CHILD_NAME}-events", daemon=True
+            )
             self._reader.start()
 
     def disconnect_client(self, client_id: int) -> None:
