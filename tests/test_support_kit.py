@@ -1,15 +1,17 @@
-"""The shared test kit's own platform guards: the launcher reads a first line without select() (Windows cannot
-select() on a pipe), kills portably, refuses an open-file limit where there is none, and process_alive asks
-psutil (Windows' os.kill(pid, 0) would end the process)."""
+"""The shared test kit's own guards: free ports come from below the ephemeral range; the launcher reads a first
+line without select() (Windows cannot select() on a pipe), kills portably, refuses an open-file limit where there
+is none, and process_alive asks psutil (Windows' os.kill(pid, 0) would end the process)."""
 
 from __future__ import annotations
 
+import random
+import socket
 import subprocess
 import sys
 
 import pytest
 
-from tests.support import launcher
+from tests.support import launcher, sockets
 from tests.support.students import process_alive
 from tests.support.waiting import WAIT, wait_until
 
@@ -59,3 +61,15 @@ def test_process_alive_follows_a_process_to_its_end_and_past_its_zombie() -> Non
     finally:
         process.wait()
     assert not process_alive(process.pid)
+
+
+def test_a_free_port_is_below_the_ephemeral_range_and_skips_a_taken_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No outgoing connection of a test beside this one can take it (the kernel picks those above 32767)."""
+    port = sockets.free_port()
+    assert port in sockets.PORTS_FOR_PROGRAMS
+    with socket.socket() as holder:
+        holder.bind((sockets.LOOPBACK, port))  # taken now: offered first, it must be passed by
+        offered = [port, *(other for other in sockets.PORTS_FOR_PROGRAMS if other != port)]
+        monkeypatch.setattr(random, "sample", lambda population, k: offered[:k])
+        again = sockets.free_port()
+    assert again != port and again in sockets.PORTS_FOR_PROGRAMS

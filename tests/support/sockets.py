@@ -4,12 +4,17 @@ ports a test needs: free, refusing, taken by another program, or never answered.
 from __future__ import annotations
 
 import contextlib
+import random
 import socket
 from collections.abc import Iterator
 
 from tests.support.waiting import WAIT
 
 LOOPBACK = "127.0.0.1"
+# Below the ephemeral ranges (Linux 32768-60999; Windows and macOS 49152-65535), where the kernel picks the local
+# port of every outgoing connection and of every bind to port 0: no other test can take one of these unasked.
+PORTS_FOR_PROGRAMS = range(20_000, 32_000)
+FREE_PORT_TRIES = 100
 _open: list[socket.socket] = []
 
 
@@ -69,10 +74,19 @@ def recv_until_closed(sock: socket.socket) -> bytes:
 
 
 def free_port(host: str = LOOPBACK) -> int:
-    """A port that was free a moment ago, for the program under test to listen on."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
+    """A port that was free a moment ago, for the program under test to listen on.
+
+    Taken below every system's ephemeral range (PORTS_FOR_PROGRAMS): a port the kernel chose would be one that
+    any outgoing connection of a test running beside this one may take as its own before the program binds it.
+    """
+    for port in random.sample(PORTS_FOR_PROGRAMS, FREE_PORT_TRIES):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:  # taken: by a test beside this one, or by something else on this machine
+                continue
+            return port
+    raise RuntimeError(f"no free port on {host} among {FREE_PORT_TRIES} tries in {PORTS_FOR_PROGRAMS}")
 
 
 class RefusingPort:
