@@ -25,6 +25,7 @@ import gc
 import math
 import threading
 import time
+import tkinter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -284,11 +285,7 @@ class LiveChart(ctk.CTkFrame):  # type: ignore[misc]
                 self._lines.append((ax, drawn, line))
         for ax in self._panels()[:-1]:
             ax.tick_params(labelbottom=False)  # the panels share x: only the lowest one labels it
-        # The canvas takes the keyboard focus as it is made: give it back (a chart has no keys of its own) to
-        # the widget that had it, or that will get it when the window is next focused.
-        had_focus = str(self.tk.call("focus", "-lastfor", str(self.winfo_toplevel())))
         canvas = _make_canvas(figure, self)
-        self.tk.call("focus", had_focus)
         widget = canvas.get_tk_widget()
         widget.configure(highlightthickness=0, borderwidth=0, takefocus=False)
         widget.grid(row=0, column=0, sticky="nsew")
@@ -525,4 +522,18 @@ def _make_canvas(figure: Figure, chart: LiveChart) -> Any:
             chart.finish_drawing()
             super().resize(event)  # type: ignore[no-untyped-call]
 
-    return ChartCanvas(figure, master=chart)  # type: ignore[no-untyped-call]
+    # matplotlib gives its canvas the keyboard focus as it makes it, and again at each click on it. A chart has no
+    # keys of its own: the focus stays where the user put it (giving it back afterwards lost a race under load, and
+    # Enter in a port field then went to the chart). The class's focus_set is a no-op while the canvas is made,
+    # and the canvas's own is one for good.
+    setattr(tkinter.Canvas, "focus_set", _keep_focus)  # noqa: B010  (mypy forbids assigning to a method)
+    try:
+        canvas: Any = ChartCanvas(figure, master=chart)  # type: ignore[no-untyped-call]
+    finally:
+        delattr(tkinter.Canvas, "focus_set")  # inherited from tkinter.Misc again
+    setattr(canvas.get_tk_widget(), "focus_set", _keep_focus)  # noqa: B010
+    return canvas
+
+
+def _keep_focus(*_args: object) -> None:
+    """A focus_set that leaves the keyboard focus where it is."""

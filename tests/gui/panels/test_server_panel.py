@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import tkinter
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,12 @@ from core.events import AcceptPaused, ServerStarted, ServerStats, ServerStopped,
 from core.tls import CERT_FILE_NAME
 from gui import theme
 from gui.app import App
+from gui.ctk_private import inner_entry
 from gui.panels.server_panel import ServerState
 from tests.support.fake_network import FakeNetwork
 from tests.support.tls import fingerprint_of_pem
 from tests.support.waiting import pump_until
-from tests.support.window import log_shows, show_view, switch_to, type_into
+from tests.support.window import log_shows, settle, show_view, switch_to, type_into
 
 
 def _press_start(window: App, port: str = "6000") -> None:
@@ -131,3 +133,19 @@ def test_tls_on_starts_the_server_on_the_certificate_made_beside_the_settings(
     switch_to(panel.tls_switch, False)
     _press_start(window)
     assert fake.server_tls is None  # plain TCP again
+
+
+def test_the_chart_never_takes_the_keyboard_focus(window: App, fake: FakeNetwork) -> None:
+    """matplotlib focuses its canvas as it is made and at each click: typing must stay where the user put it."""
+    panel, message = window.server_panel, inner_entry(window.client_panel.message_entry)
+    _press_start(window)
+    message.focus_force()
+    pump_until(window, lambda: window.focus_get() == message, message="the message field focused")
+    fake.emit(ServerStarted("localhost", 6000, ("127.0.0.1",), 100, 1024, Stamp.now()))
+    pump_until(window, lambda: panel.chart.created, message="the chart made")
+    [canvas] = [child for child in panel.chart.winfo_children() if isinstance(child, tkinter.Canvas)]  # matplotlib's
+    canvas.event_generate("<ButtonPress-1>", x=20, y=20)
+    canvas.event_generate("<ButtonRelease-1>", x=20, y=20)
+    settle(window)
+    assert window.focus_get() == message
+    assert str(window.tk.call("focus", "-lastfor", str(window))) == str(message)  # nor queued for the next focus-in
