@@ -51,6 +51,9 @@ MIN_WRITE_HIGH_WATER = 16 * 1024
 SLOW_READER_READ_BYTES = 16 * 1024
 # Most bytes one read of a socket takes in (asyncio's own figure).
 READ_BUFFER_BYTES = 256 * 1024
+# Freed memory a server process keeps for its next messages instead of giving it back to the OS at once
+# (core/platforms.keep_freed_memory): several large messages' worth.
+KEPT_FREE_MEMORY = 8 * 1024 * 1024
 
 # Detailed per-message events are capped per second; past the cap they are
 # summarised while the counters stay exact. 500 a second is far more than anyone

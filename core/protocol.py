@@ -41,6 +41,9 @@ class SessionState(enum.Enum):
     CLOSED = "closed"  # the peer closed its writing side
 
 
+_OPEN = SessionState.OPEN  # a global: one lookup less for every message
+
+
 def is_disconnect_word(message: bytes) -> bool:
     """True if a message (one line, ending included) is DESCONEXION."""
     core = message.strip(_TRAILING_BLANKS + b"\n")
@@ -79,11 +82,22 @@ def _latin1_upper_table() -> bytes:
 
 _LATIN1_UPPER = _latin1_upper_table()
 # The Latin-1 characters whose uppercase is not one Latin-1 character: µ (Greek mu), ß (SS), ÿ (Ÿ).
-_LATIN1_BEYOND = tuple(bytes([c]) for c in range(256) if chr(c).upper() != chr(_LATIN1_UPPER[c]))
+_MU, _SHARP_S, _Y_DIAERESIS = b"\xb5", b"\xdf", b"\xff"
+# Below this many characters str.upper wins: the table's fixed cost (three encodings) outweighs its speed.
+# Measured here on Spanish text, str.upper against the table: 59 characters 0.29 against 0.77 µs, 338 characters
+# 1.24 against 1.20 µs, 449 characters 1.61 against 1.35 µs.
+TABLE_FROM_CHARS = 320
 
 
 def upper_encoded(text: str) -> bytes:
-    """`text.upper()` in UTF-8; lone surrogates (invalid bytes, decoded with surrogateescape) go back as they came.
+    """`text.upper()` in UTF-8; lone surrogates (invalid bytes, decoded with surrogateescape) go back as they came."""
+    if len(text) < TABLE_FROM_CHARS:
+        return text.upper().encode("utf-8", "surrogateescape")
+    return upper_by_table(text)
+
+
+def upper_by_table(text: str) -> bytes:
+    """What `upper_encoded` returns, through a byte table where the text is all Latin-1.
 
     Text all in Latin-1 (ASCII and the letters of Spanish and the other western languages), the most common by far,
     goes through a byte table: half the time of str.upper, which looks every character up in Unicode's tables.
@@ -92,7 +106,7 @@ def upper_encoded(text: str) -> bytes:
         latin = text.encode("latin-1")
     except UnicodeEncodeError:  # beyond Latin-1, or an invalid byte
         return text.upper().encode("utf-8", "surrogateescape")
-    if any(special in latin for special in _LATIN1_BEYOND):
+    if _MU in latin or _SHARP_S in latin or _Y_DIAERESIS in latin:
         return text.upper().encode("utf-8")
     return latin.translate(_LATIN1_UPPER).decode("latin-1").encode("utf-8")
 
@@ -108,34 +122,28 @@ class Uppercaser:
     already sent, as every Spanish letter's does (ñ → Ñ is C3 B1 → C3 91).
     """
 
-    __slots__ = ("_decoder", "_pending", "_sent")
+    __slots__ = ("_decoder", "_sent", "holding", "idle")
 
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
-        self._pending = False  # the decoder holds the first bytes of a character
         self._sent = b""  # the first bytes of a character, flushed unchanged at a pause
-
-    @property
-    def holding(self) -> bool:
-        """True while the first bytes of a character wait for the rest."""
-        return self._pending
-
-    @property
-    def idle(self) -> bool:
-        """True when no character is half-read or half-answered: the next bytes start afresh."""
-        return not self._pending and not self._sent
+        # Read-only for callers; plain attributes, not properties, as the server reads them for every message.
+        self.holding = False  # the first bytes of a character wait for the rest
+        self.idle = True  # no character is half-read or half-answered: the next bytes start afresh
 
     def feed(self, data: bytes) -> bytes:
         if self._sent:
             head, data = self._finish_sent(data)
+            self.idle = not self._sent
             return head + self.feed(data) if data else head
-        if not self._pending:
+        if not self.holding:
             if data.isascii():
                 return data.upper()
             if data[-1] < 0x80:  # ends on a whole character: nothing to carry to the next read
                 return upper_encoded(data.decode("utf-8", "surrogateescape"))
         text = self._decoder.decode(data)
-        self._pending = bool(self._decoder.getstate()[0])
+        self.holding = bool(self._decoder.getstate()[0])
+        self.idle = not self.holding
         return upper_encoded(text)
 
     def flush_partial(self) -> bytes:
@@ -144,14 +152,14 @@ class Uppercaser:
         if not pending:
             return b""
         self._decoder.reset()
-        self._pending = False
+        self.holding, self.idle = False, False
         self._sent = pending
         return pending
 
     def flush(self) -> bytes:
         """The stream ended: return the bytes of an unfinished character, unchanged."""
         text = self._decoder.decode(b"", final=True)
-        self._pending = False
+        self.holding, self.idle = False, True
         self._sent = b""
         return text.encode("utf-8", "surrogateescape")
 
@@ -246,7 +254,8 @@ class UppercaseSession:
 
         Raises LocalProtocolError if called after the session ended.
         """
-        self._check_open()
+        if self.state is not _OPEN:
+            self._check_open()
         if self._held:
             data = self._held + data
             self._held = b""
@@ -256,9 +265,9 @@ class UppercaseSession:
         if newline == len(data) - 1:  # exactly one whole line, the most common read
             if is_disconnect_word(data):
                 return self._receive_lines(data)
-            if self._speaks_lines and not self._mid_line and self._upper.idle and data.isascii():
+            if self._speaks_lines and not self._mid_line and self._upper.idle:
                 # The line is a message of its own, nothing is held or half-answered: answer it here.
-                reply = data.upper()
+                reply = data.upper() if data.isascii() else upper_encoded(data.decode("utf-8", "surrogateescape"))
                 self.messages_in += 1
                 self.messages_out += 1
                 if self.keep_messages:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
+from core import platforms
 from core.addresses import open_listeners
 from core.budget import EventBudget
 from core.defaults import (
@@ -26,6 +27,7 @@ from core.defaults import (
     DEFAULT_REPLY_BUDGET,
     DISCONNECT_HOLD_SECONDS,
     DISPLAY_BYTES,
+    KEPT_FREE_MEMORY,
     MAX_MESSAGE_EVENTS_PER_SECOND,
     MIN_WRITE_HIGH_WATER,
     READ_BUFFER_BYTES,
@@ -642,9 +644,11 @@ class UppercaseServer(Listening):
     def start(self) -> None:
         """Begin binding on a new worker thread. Raises LocalProtocolError if already started.
 
-        Lifts this process's open-file limit first (core/limits.py): each client needs a descriptor.
+        Lifts this process's open-file limit first (core/limits.py): each client needs a descriptor. Lets
+        malloc keep some freed memory too (core/platforms.py): large messages reuse it instead of faulting it in.
         """
         raise_open_file_limit()
+        platforms.keep_freed_memory(KEPT_FREE_MEMORY)
         with self._lock:
             if self._thread is not None:
                 raise LocalProtocolError("server already started; stop it first")

@@ -18,6 +18,7 @@ import pytest
 
 from core import limits, platforms
 from tests.support.launcher import REPO_ROOT
+from tests.support.processes import run_python
 from tests.support.sockets import recv_until_closed
 from tests.support.students import process_alive
 from tests.support.waiting import WAIT, wait_until
@@ -259,3 +260,36 @@ def test_the_open_file_limit_is_raised_as_far_as_the_system_lets(
     monkeypatch.setattr(resource, "setrlimit", setrlimit)
     limits.raise_open_file_limit()
     assert seen == [(real(a), real(b)) for a, b in asked]
+
+
+# Frees 8,000 blocks of 1,000 bytes (malloc's, not pymalloc's: above its 512), all at the top of the heap, and
+# prints how many KiB of resident memory that gave back to the OS.
+_FREE_THE_TOP_OF_THE_HEAP = """
+import sys
+import psutil
+from core.platforms import keep_freed_memory
+if sys.argv[1] == "keep":
+    assert keep_freed_memory(64 * 1024 * 1024)
+process = psutil.Process()
+blocks = [bytes(1000) for _ in range(8000)]
+before = process.memory_info().rss
+del blocks
+print((before - process.memory_info().rss) // 1024)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="glibc's malloc only")
+def test_freed_memory_is_kept_for_the_next_messages_once_asked() -> None:
+    given_back = {}
+    for mode in ("default", "keep"):
+        child = run_python("-c", _FREE_THE_TOP_OF_THE_HEAP, mode, timeout=30)
+        assert child.returncode == 0, child.stderr
+        given_back[mode] = int(child.stdout)
+    assert given_back["default"] > 4 * 1024  # glibc on its own gives the 8 MB back at once...
+    assert given_back["keep"] < 1024  # ...and keeps it once asked
+
+
+def test_keeping_freed_memory_does_nothing_but_say_so_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    for system in ("win32", "darwin"):
+        monkeypatch.setattr(sys, "platform", system)
+        assert platforms.keep_freed_memory(1024) is False

@@ -9,7 +9,14 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from core.errors import LocalProtocolError
-from core.protocol import SessionState, UppercaseSession, is_disconnect_word, upper_encoded, uppercase_bytes
+from core.protocol import (
+    TABLE_FROM_CHARS,
+    SessionState,
+    UppercaseSession,
+    is_disconnect_word,
+    upper_by_table,
+    uppercase_bytes,
+)
 
 
 def feed(chunks: list[bytes], pause_between: bool = False, eof: bool = True) -> tuple[bytes, UppercaseSession]:
@@ -110,6 +117,18 @@ def test_nothing_after_the_disconnect_word_is_answered(before: bytes, after: byt
     reply, session = feed(split_at(data, points))
     assert session.state is SessionState.DISCONNECT_REQUESTED
     assert reply == uppercase_bytes(prefix)
+
+
+@settings(max_examples=300)
+@given(any_bytes)
+@example("¡el niño pidió un café!\n".encode() * 40)  # long lines: through the Latin-1 table
+@example(b"caf\xc3\n\xff abc\n")  # invalid bytes
+def test_whole_lines_read_one_at_a_time_come_back_uppercased(data: bytes) -> None:
+    """Once a peer speaks in lines, a read that is exactly one line takes the session's shortest path."""
+    assume(not has_disconnect_line(data))
+    lines = [line + b"\n" for line in data.split(b"\n")]
+    reply, _ = feed([b"hola\n", *lines])
+    assert reply == b"HOLA\n" + uppercase_bytes(data + b"\n")
 
 
 def test_spanish_and_german_letters_follow_unicode_rules() -> None:
@@ -303,7 +322,7 @@ def _str_upper(data: bytes) -> bytes:
 @pytest.mark.parametrize("code", range(256))
 def test_every_latin1_character_is_uppercased_as_str_upper_does(code: int) -> None:
     for text in (chr(code), f"ñ{chr(code)}a", f"{chr(code)}\udcff"):  # alone, among Spanish, beside an invalid byte
-        assert upper_encoded(text) == text.upper().encode("utf-8", "surrogateescape")
+        assert upper_by_table(text) == text.upper().encode("utf-8", "surrogateescape")
 
 
 @settings(max_examples=400)
@@ -312,3 +331,5 @@ def test_every_latin1_character_is_uppercased_as_str_upper_does(code: int) -> No
 def test_uppercasing_is_str_upper_whatever_the_text(value: str | bytes) -> None:
     data = value.encode() if isinstance(value, str) else value
     assert uppercase_bytes(data) == _str_upper(data)
+    long = "ñ".encode() * TABLE_FROM_CHARS + data  # long enough for the table (short text skips it: slower there)
+    assert uppercase_bytes(long) == _str_upper(long)
