@@ -4,6 +4,7 @@ messages, and once for real (slow) a fresh .venv in a copy of the checkout."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -127,6 +128,12 @@ def test_a_python_that_cannot_make_a_venv_leaves_nothing_and_says_what_is_missin
 # --- what it runs ----------------------------------------------------------------------------------------------
 
 
+def test_pytest_runs_a_worker_per_core_and_one_more_for_the_tests_that_wait() -> None:
+    assert [run.pytest_workers(cores) for cores in (1, 2, 16)] == [2, 3, 17]
+    if sys.platform == "linux":
+        assert run.pytest_workers() == len(os.sched_getaffinity(0)) + 1
+
+
 def test_the_test_suite_is_the_checks_then_pytest_beside_mypy() -> None:
     python = Path("py")
     lint = [[command[2:] for command in stage] for stage in run.commands_for(python, ["lint"])]
@@ -137,7 +144,7 @@ def test_the_test_suite_is_the_checks_then_pytest_beside_mypy() -> None:
     ]
     assert lint == [[["ruff", "check", "."]], [["ruff", "format", "--check", "."]], mypy_runs]
     tests = run.commands_for(python, ["test"])
-    pytest_command = ["pytest", "-n", "auto"]
+    pytest_command = ["pytest", "-n", str(run.pytest_workers())]
     assert [[command[2:] for command in stage] for stage in tests] == [*lint[:2], [*mypy_runs, pytest_command]]
     assert all(
         command[:2] == ["py", "-m"] for stage in tests for command in stage

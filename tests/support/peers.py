@@ -296,6 +296,19 @@ def answer_once_then_close(sock: socket.socket) -> None:
     sock.close()
 
 
+def answer_once_then_end_politely(sock: socket.socket) -> None:
+    """Answer the first read, then end its side (a FIN) and read until the client goes: the client meets a clean
+    close whatever it sent meanwhile (a close with unread bytes, as answer_once_then_close's, may go out as a reset)."""
+    sock.settimeout(WAIT)
+    with contextlib.suppress(OSError):
+        data = sock.recv(65536)
+        sock.sendall(data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape"))
+        sock.shutdown(socket.SHUT_WR)
+        while sock.recv(65536):
+            pass
+    sock.close()
+
+
 def read_and_never_answer(sock: socket.socket) -> None:
     """Read everything and answer nothing, until the peer goes."""
     sock.settimeout(WAIT)
